@@ -1,0 +1,206 @@
+"""The extract contract of DESIGN.md §2, as data.
+
+Validation, the loader, the synthetic generator and the README's contract table all read this
+module, so a rule changes in one place. Bump CONTRACT_VERSION when a rule changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .settings import BOUNDARY_CONCERNS, INSTRUMENTS, Settings
+
+CONTRACT_VERSION = "1.0"
+DEFAULT_CAPACITY = Settings.param.default_capacity.default
+
+# Contract type -> DuckDB storage type.
+SQL_TYPES = {
+    "text": "VARCHAR",
+    "date": "DATE",
+    "timestamp": "TIMESTAMP",
+    "integer": "INTEGER",
+    "number": "DOUBLE",
+    "boolean": "BOOLEAN",
+}
+BOOLEAN_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    required: bool = False
+    unique: bool = False
+    allowed: tuple[str, ...] | None = None  # enumerated values, matched in any case
+    minimum: float | None = None
+    maximum: float | None = None
+    references: str | None = None  # "table.column"
+    not_before: str | None = None  # another column of the row this one may not precede
+    range_by: str | None = None  # the range comes from the instrument named in this column
+    null_words: tuple[str, ...] = ()  # values that mean null (boundary_concern "none")
+    note: str = ""  # extra wording for the README table
+
+    @property
+    def sql_type(self) -> str:
+        return SQL_TYPES[self.type]
+
+    def rule_text(self) -> str:
+        """The rule as the README's contract table states it."""
+        parts = ["required" if self.required else "optional"]
+        if self.unique:
+            parts.append("unique")
+        if self.references:
+            parts.append(f"in {self.references}")
+        if self.minimum is not None and self.maximum is not None:
+            parts.append(f"{format_number(self.minimum)}–{format_number(self.maximum)}")
+        elif self.minimum is not None:
+            parts.append(f"≥ {format_number(self.minimum)}")
+        if self.not_before:
+            parts.append(f"≥ {self.not_before}")
+        if self.range_by:
+            parts.append(f"inside the range of the instrument in {self.range_by}")
+        if self.allowed:
+            parts.append("one of " + ", ".join(f"`{value}`" for value in self.allowed))
+        if self.null_words:
+            parts.append(" / ".join(f"`{word}`" for word in self.null_words) + " = none")
+        if self.note:
+            parts.append(self.note)
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    required: bool
+    columns: tuple[Column, ...]
+    unique_together: tuple[str, ...] = ()
+    sort_by: tuple[str, ...] = ()  # storage order: DuckDB skips row groups outside a window
+    date_column: str | None = None  # the column that says how recent the table is
+
+    def column(self, name: str) -> Column:
+        return next(column for column in self.columns if column.name == name)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
+
+
+def format_number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+AGE_BANDS = ("<18", "18-24", "25-34", "35-44", "45-54", "55-64", "65+", "unknown")
+CONTACT_MODES = ("in_person", "phone", "video", "text", "group", "other")
+SETTINGS = ("clinic", "community", "home", "hospital", "virtual", "other")
+ACTIVITIES = (
+    "appointment_support", "crisis_planning", "resource_navigation", "health_literacy",
+    "wellness_skills", "goal_planning", "social_support", "other",
+)
+RATER_ROLES = ("supervisor", "self", "participant", "external")
+
+TABLES: dict[str, Table] = {
+    table.name: table
+    for table in (
+        Table("peers", True, (
+            Column("peer_id", "text", required=True, unique=True),
+            Column("site", "text", required=True),
+            Column("supervisor_id", "text", required=True),
+            Column("hired_on", "date"),
+            Column("caseload_capacity", "integer", minimum=1,
+                   note=f"null → program default ({DEFAULT_CAPACITY})"),
+            Column("languages", "text", note="`;`-separated codes, e.g. `en;es`"),
+            Column("certified_on", "date"),
+        ), date_column="hired_on"),
+        Table("participants", True, (
+            Column("participant_id", "text", required=True, unique=True),
+            Column("peer_id", "text", required=True, references="peers.peer_id",
+                   note="the currently assigned peer"),
+            Column("site", "text", note="null → the peer's site"),
+            Column("enrolled_on", "date", required=True),
+            Column("discharged_on", "date", not_before="enrolled_on"),
+            Column("age_band", "text", allowed=AGE_BANDS),
+            Column("gender", "text", note="free categories"),
+            Column("race_ethnicity", "text", note="free categories"),
+            Column("preferred_language", "text", note="free categories"),
+        ), date_column="enrolled_on"),
+        Table("contacts", True, (
+            Column("contact_id", "text", required=True, unique=True),
+            Column("participant_id", "text", required=True,
+                   references="participants.participant_id"),
+            Column("peer_id", "text", required=True, references="peers.peer_id"),
+            Column("started_at", "timestamp", required=True),
+            Column("duration_min", "integer", required=True, minimum=1, maximum=1440),
+            Column("mode", "text", required=True, allowed=CONTACT_MODES),
+            Column("setting", "text", allowed=SETTINGS),
+            Column("activity", "text", allowed=ACTIVITIES),
+            Column("group_session_id", "text", note="rows sharing it are one group session"),
+            Column("boundary_concern", "text", allowed=BOUNDARY_CONCERNS, null_words=("none",)),
+            Column("safety_concern", "boolean", note="null = false"),
+            Column("escalated_at", "timestamp", not_before="started_at"),
+        ), sort_by=("started_at",), date_column="started_at"),
+        Table("outcomes", False, (
+            Column("participant_id", "text", required=True,
+                   references="participants.participant_id"),
+            Column("measure", "text", required=True, allowed=tuple(INSTRUMENTS)),
+            Column("assessed_on", "date", required=True),
+            Column("score", "number", required=True, range_by="measure"),
+        ), date_column="assessed_on"),
+        Table("fidelity", False, (
+            Column("peer_id", "text", required=True, references="peers.peer_id"),
+            Column("rated_on", "date", required=True),
+            Column("rater_role", "text", required=True, allowed=RATER_ROLES),
+            Column("rater_id", "text"),
+            Column("domain", "text", required=True),
+            Column("item", "text", required=True),
+            Column("score", "integer", required=True, minimum=1, maximum=5),
+        ), date_column="rated_on"),
+        Table("supervision", False, (
+            Column("peer_id", "text", required=True, references="peers.peer_id"),
+            Column("supervisor_id", "text", required=True),
+            Column("held_on", "date", required=True),
+            Column("duration_min", "integer", required=True, minimum=1, maximum=600),
+            Column("format", "text", allowed=("individual", "group")),
+        ), date_column="held_on"),
+        Table("admissions", False, (
+            Column("participant_id", "text", required=True,
+                   references="participants.participant_id"),
+            Column("admitted_on", "date", required=True),
+            Column("discharged_on", "date", not_before="admitted_on",
+                   note="null = still admitted"),
+        ), date_column="admitted_on"),
+        Table("appointments", False, (
+            Column("participant_id", "text", required=True,
+                   references="participants.participant_id"),
+            Column("scheduled_on", "date", required=True),
+            Column("kind", "text"),
+            Column("attended", "boolean", required=True),
+        ), date_column="scheduled_on"),
+        Table("goals", False, (
+            Column("participant_id", "text", required=True,
+                   references="participants.participant_id"),
+            Column("goal_id", "text", required=True, note="unique per participant"),
+            Column("domain", "text"),
+            Column("set_on", "date", required=True),
+            Column("achieved_on", "date", not_before="set_on"),
+        ), unique_together=("participant_id", "goal_id"), date_column="set_on"),
+    )
+}
+
+REQUIRED_TABLES = tuple(name for name, table in TABLES.items() if table.required)
+
+
+def markdown_table() -> str:
+    """The contract as the Markdown table the README carries (a test keeps them equal)."""
+    lines = ["| table | column | type | rule |", "|---|---|---|---|"]
+    for table in TABLES.values():
+        label = f"**{table.name}**" + ("" if table.required else " (optional)")
+        for index, column in enumerate(table.columns):
+            lines.append(
+                f"| {label if index == 0 else ''} | {column.name} | {column.type} "
+                f"| {column.rule_text()} |"
+            )
+        if table.unique_together:
+            lines.append(
+                f"| | ({', '.join(table.unique_together)}) | | unique together |"
+            )
+    return "\n".join(lines)
