@@ -1,0 +1,97 @@
+"""Shared fixtures: tiny hand-built extracts whose every value is written out here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+PEERS = """\
+peer_id,site,supervisor_id,hired_on,caseload_capacity,languages,certified_on
+PR1,North,SV1,2024-01-02,12,en;es,2024-03-01
+PR2,South,SV2,2024-02-01,,en,
+"""
+PARTICIPANTS = """\
+participant_id,peer_id,site,enrolled_on,discharged_on,age_band,gender,race_ethnicity,preferred_language
+0001,PR1,,2024-03-01,,25-34,female,White,en
+0002,PR1,North,2024-03-05,2024-06-30,35-44,male,Black,es
+0003,PR2,,2024-04-01,,unknown,,,
+"""
+CONTACTS = """\
+contact_id,participant_id,peer_id,started_at,duration_min,mode,setting,activity,group_session_id,boundary_concern,safety_concern,escalated_at
+C1,0001,PR1,2024-05-06 09:00,45,in_person,clinic,goal_planning,,,false,
+C2,0002,PR1,2024-05-07 10:30,20,phone,virtual,,,none,,
+C3,0003,PR2,2024-05-08 14:00,90,group,clinic,,G1,,true,2024-05-08 15:00
+C4,0001,PR1,2024-05-08 14:00,90,group,clinic,,G1,gift,no,
+"""
+OUTCOMES = """\
+participant_id,measure,assessed_on,score
+0001,PHQ9,2024-03-01,15
+0001,PHQ9,2024-06-01,8
+"""
+FIDELITY = """\
+peer_id,rated_on,rater_role,rater_id,domain,item,score
+PR1,2024-05-01,supervisor,SV1,safety_boundaries,clear_boundaries,4
+PR1,2024-05-01,self,PR1,safety_boundaries,clear_boundaries,5
+"""
+SUPERVISION = """\
+peer_id,supervisor_id,held_on,duration_min,format
+PR1,SV1,2024-05-02,60,individual
+"""
+ADMISSIONS = """\
+participant_id,admitted_on,discharged_on
+0002,2024-01-10,2024-01-20
+"""
+APPOINTMENTS = """\
+participant_id,scheduled_on,kind,attended
+0001,2024-05-10,psychiatry,true
+"""
+GOALS = """\
+participant_id,goal_id,domain,set_on,achieved_on
+0001,G1,housing,2024-03-10,2024-05-01
+0001,G2,employment,2024-03-10,
+"""
+BASE = {
+    "peers": PEERS, "participants": PARTICIPANTS, "contacts": CONTACTS, "outcomes": OUTCOMES,
+    "fidelity": FIDELITY, "supervision": SUPERVISION, "admissions": ADMISSIONS,
+    "appointments": APPOINTMENTS, "goals": GOALS,
+}
+
+
+def write_extract(folder: Path, tables: dict[str, str | bytes | None] | None = None,
+                  base: dict[str, str] = BASE) -> Path:
+    """Write ``base`` with ``tables`` replacing some (None leaves a table out) as CSV files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    merged = {**base, **(tables or {})}
+    for name, content in merged.items():
+        if content is None:
+            continue
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        (folder / f"{name}.csv").write_bytes(data)
+    return folder
+
+
+@pytest.fixture
+def make_extract(tmp_path):
+    """make_extract(contacts=..., goals=None, ...) -> a folder of the tiny extract, changed."""
+    counter = iter(range(1000))
+
+    def make(**tables):
+        return write_extract(tmp_path / f"extract{next(counter)}", tables)
+
+    return make
+
+
+def replace_line(csv_text: str, line: int, new: str) -> str:
+    """The CSV text with one line (header = line 1) replaced."""
+    lines = csv_text.splitlines()
+    lines[line - 1] = new
+    return "\n".join(lines) + "\n"
+
+
+def problems(report, rule=None, table=None, column=None):
+    return [
+        problem for problem in report.problems
+        if (rule is None or problem.rule == rule) and (table is None or problem.table == table)
+        and (column is None or problem.column == column)
+    ]
