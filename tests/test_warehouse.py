@@ -1,0 +1,67 @@
+"""open_warehouse: a database file opened read-only, or an extract folder loaded into a cache."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from supervision_dash import ExtractError, load, open_warehouse
+from tests.conftest import BASE, replace_line
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("SUPERVISION_DASH_CACHE", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def test_a_database_file_opens_read_only(make_extract, tmp_path):
+    database = tmp_path / "program.duckdb"
+    load(make_extract(), database)
+    with open_warehouse(database) as warehouse:
+        assert warehouse.sql("SELECT count(*) AS n FROM contacts")["n"].tolist() == [4]
+        with pytest.raises(duckdb.Error):
+            warehouse.sql("DELETE FROM contacts")
+
+
+def test_an_extract_folder_is_validated_loaded_and_cached(make_extract, private_cache):
+    folder = make_extract()
+    with open_warehouse(folder) as first:
+        cached = first.database
+        assert cached.parent == private_cache
+        assert first.sql("SELECT count(*) AS n FROM participants")["n"].tolist() == [3]
+    stamp = cached.stat().st_mtime_ns
+    with open_warehouse(folder) as second:
+        assert second.database == cached and cached.stat().st_mtime_ns == stamp  # not reloaded
+    (folder / "contacts.csv").write_text(BASE["contacts"] + "C5,0001,PR1,2024-05-09 09:00,30,"
+                                                            "phone,,,,,,\n")
+    with open_warehouse(folder) as third:
+        assert third.database != cached  # the extract changed: loaded again
+        assert third.sql("SELECT count(*) AS n FROM contacts")["n"].tolist() == [5]
+
+
+def test_an_invalid_folder_raises_with_the_report(make_extract, private_cache):
+    folder = make_extract(contacts=replace_line(
+        BASE["contacts"], 2, "C1,0001,PR1,2024-05-06 09:00,0,in_person,clinic,,,,,"))
+    with pytest.raises(ExtractError) as failure:
+        open_warehouse(folder)
+    assert failure.value.report.errors[0].column == "duration_min"
+    assert not any(private_cache.glob("*.duckdb"))
+
+
+def test_sql_takes_bound_parameters(make_extract, tmp_path):
+    database = tmp_path / "program.duckdb"
+    load(make_extract(), database)
+    with open_warehouse(database) as warehouse:
+        frame = warehouse.sql("SELECT contact_id FROM contacts WHERE peer_id = $peer "
+                              "ORDER BY contact_id", peer="PR2")
+        assert frame["contact_id"].tolist() == ["C3"]
+
+
+def test_a_file_that_is_not_a_loaded_extract(tmp_path):
+    other = tmp_path / "other.duckdb"
+    duckdb.connect(str(other)).close()
+    with pytest.raises(ValueError, match="not built by supervision-dash"):
+        open_warehouse(other)
+    with pytest.raises(FileNotFoundError):
+        open_warehouse(tmp_path / "missing.duckdb")
