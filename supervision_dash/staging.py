@@ -11,6 +11,7 @@ error) and the loader (which stores the converted value).
 from __future__ import annotations
 
 import csv
+import re
 import itertools
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -34,6 +35,10 @@ class Params:
         name = f"p{next(self._counter)}"
         self.values[name] = value
         return f"${name}"
+
+    def used_in(self, sql: str) -> dict[str, object]:
+        """The parameters a piece of the SQL refers to (DuckDB refuses unused ones)."""
+        return {name: self.values[name] for name in re.findall(r"\$(p\d+)\b", sql)}
 
 
 def quote(identifier: str) -> str:
@@ -222,13 +227,12 @@ def typed_sql(table: StagedTable, column: Column, params: Params) -> str:
             return f"CASE WHEN isfinite({number}) THEN {number} END"
         return f"TRY_CAST({source} AS {column.sql_type})"
     text = f"trim({source})"
-    # DuckDB's casts parse ISO text fast; the length and separator tests keep the contract's
-    # shapes (a date alone is not a timestamp, a timestamp is not a date).
+    # DuckDB's casts parse ISO text fast; the shape tests keep the contract's forms (a date
+    # alone is not a timestamp: it has no ':'; a timestamp is not a date: it is longer).
     if column.type == "date":
         return f"CASE WHEN length({text}) = 10 THEN TRY_CAST({text} AS DATE) END"
     if column.type == "timestamp":
-        return (f"CASE WHEN length({text}) >= 16 AND substr({text}, 11, 1) IN (' ', 'T') "
-                f"THEN TRY_CAST({text} AS TIMESTAMP) END")
+        return f"CASE WHEN contains({source}, ':') THEN TRY_CAST({source} AS TIMESTAMP) END"
     if column.type == "integer":
         number = f"TRY_CAST({text} AS DOUBLE)"
         return f"TRY_CAST(CASE WHEN {number} = trunc({number}) THEN {number} END AS INTEGER)"

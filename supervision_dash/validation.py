@@ -178,24 +178,25 @@ def _check_table(con, table: Table, staged: StagedTable, report: Report) -> None
         named_safely = not identifiers.identifier_column_kind(extra)
         if staged.source_types[extra] == "VARCHAR" and named_safely:
             checks.append((extra, "identifier value", "", _identifier_sql(quote(extra), params)))
+    # Counting is cheap; finding the first places is not, so it is done only for broken rules.
     newline = staged.newline_sql()
     selects = [f"count(*) FILTER (WHERE {newline})" if newline else "0"]
-    for _, _, _, condition in checks:
-        selects.append(f"count(*) FILTER (WHERE {condition})")
-        selects.append(f"min({staged.position}, {SHOWN_LOCATIONS}) FILTER (WHERE {condition})")
-    result = con.execute(f"SELECT {', '.join(selects)} FROM {quote(staged.staging)}",
+    selects += [f"count(*) FILTER (WHERE {condition})" for *_, condition in checks]
+    counts = con.execute(f"SELECT {', '.join(selects)} FROM {quote(staged.staging)}",
                          params.values).fetchone()
-    if result[0]:
+    if counts[0]:
         staged.find_newlines(con)
-    for index, (column, rule, message, _) in enumerate(checks):
-        count, positions = result[1 + 2 * index], result[2 + 2 * index]
+    for (column, rule, message, condition), count in zip(checks, counts[1:], strict=True):
         if not count:
             continue
         if rule == "identifier value":
             _report_identifier_kinds(con, table, staged, column, report)
-        else:
-            report.add("error", table.name, column, rule, message, staged.unit,
-                       staged.locate(positions), count)
+            continue
+        positions = con.execute(
+            f"SELECT min({staged.position}, {SHOWN_LOCATIONS}) FROM {quote(staged.staging)} "
+            f"WHERE {condition}", params.used_in(condition)).fetchone()[0]
+        report.add("error", table.name, column, rule, message, staged.unit,
+                   staged.locate(positions), count)
     _check_unique(con, table, staged, report)
 
 
