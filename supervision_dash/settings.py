@@ -64,6 +64,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     ),
     "caseload": ("default_capacity", "not_seen_days"),
     "supervision": ("supervision_interval_days",),
+    "fidelity": ("fidelity_standard", "fidelity_domain_floor"),
     "outcomes": ("baseline_window_days", "min_baselines_for_rci", "hospital_window_days"),
     "disclosure": ("min_cell_size",),
 }
@@ -106,6 +107,10 @@ class Settings(param.Parameterized):
         "An active participant with no contact in this many days is 'not seen'."))
     supervision_interval_days = param.Integer(14, bounds=(1, 366), doc=(
         "A peer with no supervision in this many days is overdue (supervision_gap flag)."))
+    fidelity_standard = param.Number(4.0, bounds=(1, 5), doc=(
+        "An episode meets the fidelity standard with a total at or above this..."))
+    fidelity_domain_floor = param.Number(3.0, bounds=(1, 5), doc=(
+        "...and no domain score below this."))
     baseline_window_days = param.Integer(30, bounds=(0, 366), doc=(
         "An outcome assessment this many days before enrolment can be the baseline."))
     min_baselines_for_rci = param.Integer(10, bounds=(2, None), doc=(

@@ -1,21 +1,36 @@
 """The warehouse: a read-only view of one loaded extract, and the way into its metrics.
 
 `open_warehouse` takes a `.duckdb` file built by `load`, or an extract folder, which is validated
-and loaded once into a cache keyed by the files' names, sizes and modification times.
+and loaded once into a cache keyed by the files' names, sizes and modification times. Every
+metric is a named query from the catalogue; its values are bound parameters (the caller's,
+then the program settings), never text formatted into the SQL. In the leadership role every
+result passes through disclosure control and participant-level queries are refused.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import threading
+from functools import cached_property
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from . import disclosure
+from .catalogue import Catalogue, builtin_folder
 from .contract import CONTRACT_VERSION, TABLES
 from .loader import load
+from .settings import Settings
+
+ROLES = ("supervisor", "leadership")
+OPTIONAL_TABLES = tuple(name for name, table in TABLES.items() if not table.required)
+
+
+class LeadershipError(PermissionError):
+    """What the leadership role may not see: participant rows, ad-hoc SQL."""
 
 
 def cache_folder() -> Path:
@@ -43,36 +58,86 @@ def cached_database(extract: Path) -> Path:
 class Warehouse:
     """One loaded extract, opened read-only; every query runs on its own cursor."""
 
-    def __init__(self, database: str | Path):
+    def __init__(self, database: str | Path, role: str = "supervisor",
+                 settings: Settings | str | Path | None = None,
+                 queries: str | Path | list[str | Path] | None = None):
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
         self.database = Path(database)
         if not self.database.is_file():
             raise FileNotFoundError(f"no database at {self.database}")
+        self.role = role
+        self.settings = settings if isinstance(settings, Settings) else Settings.from_toml(
+            settings)
+        extra = [queries] if isinstance(queries, str | Path) else list(queries or [])
+        self.catalogue = Catalogue([builtin_folder(), *map(Path, extra)])
+        self._settings_values = self.settings.sql_parameters()
         self._connection = duckdb.connect(str(self.database), read_only=True)
         self._lock = threading.Lock()
         tables = {row[0] for row in self._connection.execute("SHOW TABLES").fetchall()}
         if "extract_load" not in tables:
+            self._connection.close()
             raise ValueError(f"{self.database.name} was not built by supervision-dash load")
 
-    def cursor(self) -> duckdb.DuckDBPyConnection:
+    def _run(self, sql: str, params: dict | None) -> pd.DataFrame:
         with self._lock:
-            return self._connection.cursor()
-
-    def sql(self, text: str, **params) -> pd.DataFrame:
-        """Run read-only SQL over the extract's tables; values go in as $name parameters."""
-        cursor = self.cursor()
+            cursor = self._connection.cursor()
         try:
-            return cursor.execute(text, params or None).df()
+            return cursor.execute(sql, params or None).df()
         finally:
             cursor.close()
 
-    @property
-    def present_tables(self) -> set[str]:
-        rows = self.sql("SELECT table_name FROM extract_tables WHERE present")
-        return set(rows["table_name"])
+    def query(self, name: str, **params) -> pd.DataFrame:
+        """A metric as a DataFrame. Unknown names and parameters are errors that list the valid
+        ones; ``frame.attrs["notes"]`` says when an optional table it reads is absent."""
+        spec = self.catalogue[name]
+        if self.role == "leadership" and spec.participant_level:
+            raise LeadershipError(
+                f"{name} lists individual participants; the leadership role shows "
+                "program-level figures only")
+        declared = self.catalogue.parameters(name)
+        unknown = sorted(set(params) - set(declared))
+        if unknown:
+            raise TypeError(f"{name} has no parameter {unknown[0]!r}; its parameters are: "
+                            f"{', '.join(declared) or 'none'}")
+        bound = {key: parameter.coerce(params.get(key, parameter.default))
+                 for key, parameter in declared.items()}
+        if "as_of" in bound and bound["as_of"] is None:
+            bound["as_of"] = self.last_contact_date
+        for setting in self.catalogue.settings(name):
+            bound[setting] = self._settings_values[setting]
+        sql = self.catalogue.composed_sql(name)
+        frame = self._run(sql, bound)
+        frame.attrs = {"query": name, "parameters": bound, "notes": self._notes(sql)}
+        if self.role == "leadership":
+            frame = disclosure.suppress(frame, spec.columns, self.settings.min_cell_size)
+        return frame
 
-    @property
-    def tables(self) -> tuple[str, ...]:
-        return tuple(TABLES)
+    def _notes(self, sql: str) -> list[str]:
+        absent = [table for table in OPTIONAL_TABLES if table not in self.present_tables
+                  and re.search(rf"\b(FROM|JOIN)\s+{table}\b", sql, re.I)]
+        return [f"no {table} extract loaded" for table in absent]
+
+    def sql(self, text: str, **params) -> pd.DataFrame:
+        """Read-only SQL over the extract's tables; values go in as $name parameters."""
+        if self.role == "leadership":
+            raise LeadershipError("ad-hoc SQL is not available in the leadership role")
+        return self._run(text, params)
+
+    @cached_property
+    def present_tables(self) -> frozenset[str]:
+        rows = self._run("SELECT table_name FROM extract_tables WHERE present", None)
+        return frozenset(rows["table_name"])
+
+    @cached_property
+    def last_contact_date(self):
+        """The default as_of: the date of the last contact in the extract."""
+        value = self._run("SELECT max(started_at)::DATE AS d FROM contacts", None)["d"].iloc[0]
+        return None if pd.isna(value) else pd.Timestamp(value).date()
+
+    @cached_property
+    def load_info(self) -> dict:
+        return self._run("SELECT * FROM extract_load", None).iloc[0].to_dict()
 
     def close(self) -> None:
         self._connection.close()
@@ -84,9 +149,15 @@ class Warehouse:
         self.close()
 
 
-def open_warehouse(path: str | Path) -> Warehouse:
-    """Open a `.duckdb` database, or validate and load an extract folder (cached)."""
+def open_warehouse(path: str | Path, role: str = "supervisor",
+                   settings: Settings | str | Path | None = None,
+                   queries: str | Path | list[str | Path] | None = None) -> Warehouse:
+    """Open a `.duckdb` database, or validate and load an extract folder (cached).
+
+    role: "supervisor" (everything) or "leadership" (disclosure-controlled, program level).
+    settings: a Settings object or a TOML file (default: the defaults of DESIGN.md §3).
+    queries: extra folders of `.sql` files, added to (or replacing) the built-in queries.
+    """
     path = Path(path)
-    if path.is_dir():
-        return Warehouse(cached_database(path))
-    return Warehouse(path)
+    database = cached_database(path) if path.is_dir() else path
+    return Warehouse(database, role=role, settings=settings, queries=queries)

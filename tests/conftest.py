@@ -95,3 +95,34 @@ def problems(report, rule=None, table=None, column=None):
         if (rule is None or problem.rule == rule) and (table is None or problem.table == table)
         and (column is None or problem.column == column)
     ]
+
+
+@pytest.fixture
+def warehouse_of(tmp_path):
+    """warehouse_of(peers=..., contacts=..., fidelity=..., settings=..., role=...) -> a Warehouse
+    on a real DuckDB file loaded from those CSV texts. Required tables not given come from BASE;
+    optional tables not given are absent."""
+    from supervision_dash import load, open_warehouse
+
+    opened = []
+    counter = iter(range(1000))
+
+    def make(settings=None, role="supervisor", queries=None, **tables):
+        index = next(counter)
+        chosen = {name: BASE[name] for name in ("peers", "participants", "contacts")}
+        chosen.update(tables)
+        folder = write_extract(tmp_path / f"metric{index}", chosen, base={})
+        database = tmp_path / f"metric{index}.duckdb"
+        load(folder, database)
+        warehouse = open_warehouse(database, role=role, settings=settings, queries=queries)
+        opened.append(warehouse)
+        return warehouse
+
+    yield make
+    for warehouse in opened:
+        warehouse.close()
+
+
+def csv(header: str, *rows: str) -> str:
+    """CSV text from a header and rows, for hand-built extracts."""
+    return "\n".join([header, *rows]) + "\n"

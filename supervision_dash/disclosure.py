@@ -1,0 +1,145 @@
+"""Small-cell suppression for leadership views (DESIGN.md §3.6, after the CMS cell-size policy).
+
+Counts from 1 to min_cell − 1 are suppressed (zero may show). Complementary suppression then
+hides further cells until no suppressed count can be worked out from the totals a reader knows:
+the total of each count column over each key dimension (a program or site total shown
+elsewhere), and each declared partition (`count part of TOTAL`: the parts add up to the total).
+A suppressed count is recoverable exactly when its unit vector lies in the row space of those
+linear constraints; that is tested with the null space of the constraint matrix, and the
+smallest visible cell of a constraint that pins a suppressed cell is hidden too, until none is
+pinned. Rates and statistics are then hidden when their denominator is under min_cell or any
+count they are computed from is hidden (a rate times a visible denominator gives the count).
+
+The result keeps numbers numeric: hidden cells are missing values and `frame.attrs
+["suppressed"]` lists them by column; `for_display` turns them into "<11".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from .catalogue import Column
+
+
+def suppress(frame: pd.DataFrame, columns: Iterable[Column], min_cell: int = 11) -> pd.DataFrame:
+    """A copy of ``frame`` with small counts and everything that would reveal them hidden."""
+    columns = [column for column in columns if column.name in frame.columns]
+    kinds = {column.name: column for column in columns}
+    counts = [c.name for c in columns if c.base_kind == "count"]
+    keys = [c.name for c in columns if c.base_kind == "key"]
+    values = frame[counts].apply(pd.to_numeric).to_numpy(dtype=float) if counts else np.zeros(
+        (len(frame), 0))
+    hidden = (values >= 1) & (values < min_cell)
+    constraints = _constraints(frame, keys, counts, kinds)
+    hidden = _complement(values, hidden, constraints)
+
+    result = frame.copy()
+    suppressed: dict[str, list[int]] = {}
+    for index, name in enumerate(counts):
+        mask = hidden[:, index]
+        _hide(result, name, mask, suppressed)
+    count_hidden = {name: hidden[:, index] for index, name in enumerate(counts)}
+    for column in columns:
+        if column.base_kind not in ("rate", "stat"):
+            continue
+        mask = np.zeros(len(frame), dtype=bool)
+        for source in column.refers_to:
+            if source in count_hidden:
+                mask |= count_hidden[source]
+        denominator = column.refers_to[-1]
+        if denominator in frame.columns:
+            mask |= pd.to_numeric(frame[denominator]).fillna(0).to_numpy() < min_cell
+        _hide(result, column.name, mask, suppressed)
+    result.attrs = {**frame.attrs, "suppressed": suppressed, "min_cell": min_cell}
+    return result
+
+
+def _hide(frame: pd.DataFrame, name: str, mask: np.ndarray, suppressed: dict) -> None:
+    if not mask.any():
+        return
+    if pd.api.types.is_integer_dtype(frame[name].dtype):
+        frame[name] = frame[name].astype("Int64")
+    elif not pd.api.types.is_float_dtype(frame[name].dtype):
+        frame[name] = frame[name].astype(object)
+    frame.loc[mask, name] = pd.NA
+    suppressed[name] = [int(row) for row in np.flatnonzero(mask)]
+
+
+def _constraints(frame, keys, counts, kinds) -> list[list[tuple[int, int]]]:
+    """Each known total, as the list of (row, count column) cells that add up to it."""
+    constraints = []
+    positions = {name: index for index, name in enumerate(counts)}
+    rows = np.arange(len(frame))
+    for name in counts:  # totals over each key dimension (all rows when there is none)
+        groupings = [[k for k in keys if k != key] for key in keys] or [[]]
+        for others in groupings:
+            if others:
+                labels = frame[others].astype(str).agg("\x1f".join, axis=1).to_numpy()
+                groups = [rows[labels == label] for label in pd.unique(labels)]
+            else:
+                groups = [rows]
+            # a "total" of one cell is that cell: publishing it is not this table's doing
+            constraints.extend([[(int(r), positions[name]) for r in group] for group in groups
+                                if len(group) > 1])
+    for name in counts:  # declared partitions: parts add up to the total, row by row
+        parts = [part for part in counts if kinds[part].refers_to == (name,)]
+        if parts:
+            for row in rows:
+                constraints.append([(int(row), positions[p]) for p in parts]
+                                   + [(int(row), positions[name])])
+    return constraints
+
+
+def _pinned(hidden: np.ndarray, constraints) -> list[tuple[int, int]]:
+    """Hidden cells that the constraints determine exactly."""
+    cells = [tuple(cell) for cell in np.argwhere(hidden)]
+    if not cells:
+        return []
+    index = {cell: i for i, cell in enumerate(cells)}
+    matrix = np.zeros((len(constraints), len(cells)))
+    for row, constraint in enumerate(constraints):
+        for cell in constraint:
+            if cell in index:
+                matrix[row, index[cell]] = 1.0
+    matrix = matrix[matrix.any(axis=1)]
+    if not len(matrix):
+        return []
+    _, singular, vt = np.linalg.svd(matrix)
+    rank = int((singular > 1e-9).sum())
+    null_space = vt[rank:]  # rows spanning the null space of the constraint matrix
+    if not len(null_space):
+        return cells
+    return [cell for cell, norm in zip(cells, np.abs(null_space).max(axis=0), strict=True)
+            if norm < 1e-9]
+
+
+def _complement(values: np.ndarray, hidden: np.ndarray, constraints) -> np.ndarray:
+    hidden = hidden.copy()
+    while pinned := _pinned(hidden, constraints):
+        cell = pinned[0]
+        around = [c for c in constraints if cell in c] or [
+            c for c in constraints if any(hidden[other] for other in c)]
+        candidates = [other for c in around for other in c if not hidden[other]]
+        if not candidates:  # every related cell is hidden: widen to every visible cell
+            candidates = [tuple(other) for other in np.argwhere(~hidden)]
+        if not candidates:  # the whole table is hidden: nothing more can be done
+            break
+        # the smallest non-zero cell; a zero only when nothing else is left
+        hidden[min(candidates, key=lambda other: (values[other] == 0, values[other]))] = True
+    return hidden
+
+
+def for_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with hidden cells written as "<11" (for tables and CSV downloads)."""
+    suppressed = frame.attrs.get("suppressed", {})
+    if not suppressed:
+        return frame
+    label = f"<{frame.attrs.get('min_cell', 11)}"
+    shown = frame.copy()
+    for name, rows in suppressed.items():
+        shown[name] = shown[name].astype(object)
+        shown.iloc[rows, shown.columns.get_loc(name)] = label
+    return shown
