@@ -58,6 +58,48 @@ def _load(args) -> int:
     return 0
 
 
+def _query(args) -> int:
+    from .catalogue import Catalogue, builtin_folder
+    from .disclosure import for_display
+    from .warehouse import open_warehouse
+
+    if args.list:
+        catalogue = Catalogue([builtin_folder(), *args.queries])
+        for name in catalogue:
+            spec = catalogue[name]
+            print(f"{name}: {spec.summary}")
+            print(f"    parameters: {', '.join(catalogue.parameters(name)) or 'none'}")
+        return 0
+    if not args.name or not args.db:
+        print("supervision-dash query: give NAME and --db FILE, or --list", file=sys.stderr)
+        return 2
+    params = {}
+    for pair in args.param:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            print(f"supervision-dash query: --param takes key=value, not {pair!r}",
+                  file=sys.stderr)
+            return 2
+        params[key] = value
+    try:
+        with open_warehouse(args.db, role=args.role, settings=args.settings,
+                            queries=args.queries) as warehouse:
+            frame = warehouse.query(args.name, **params)
+    except (KeyError, TypeError, ValueError, PermissionError, FileNotFoundError) as exc:
+        print(f"supervision-dash query: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return 2
+    for note in frame.attrs.get("notes", []):
+        print(f"note: {note}", file=sys.stderr)
+    shown = for_display(frame)
+    if args.format == "csv":
+        print(shown.to_csv(index=False), end="")
+    elif args.format == "json":
+        print(shown.to_json(orient="records", date_format="iso", indent=2))
+    else:
+        print(shown.to_string(index=False) if len(shown) else "(no rows)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="supervision-dash",
@@ -94,6 +136,22 @@ def build_parser() -> argparse.ArgumentParser:
                       help="the DuckDB database to build")
     load.add_argument("--quiet", action="store_true", help="no progress lines")
     load.set_defaults(run=_load)
+
+    query = commands.add_parser(
+        "query", help="run a named metric and print its rows",
+        description="Run a metric from the query catalogue (queries/*.sql) on a database.")
+    query.add_argument("name", nargs="?", metavar="NAME", help="the query (see --list)")
+    query.add_argument("--db", type=Path, metavar="FILE", help="the DuckDB database")
+    query.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                       help="a query parameter, e.g. --param as_of=2026-06-30 (repeatable)")
+    query.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    query.add_argument("--role", choices=["supervisor", "leadership"], default="supervisor",
+                       help="leadership: program-level rows only, small counts shown as <11")
+    query.add_argument("--settings", type=Path, metavar="TOML", help="program settings file")
+    query.add_argument("--queries", type=Path, action="append", default=[], metavar="DIR",
+                       help="a folder of extra .sql queries (repeatable)")
+    query.add_argument("--list", action="store_true", help="list the queries and parameters")
+    query.set_defaults(run=_query)
     return parser
 
 

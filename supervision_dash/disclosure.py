@@ -117,18 +117,40 @@ def _pinned(hidden: np.ndarray, constraints) -> list[tuple[int, int]]:
 
 
 def _complement(values: np.ndarray, hidden: np.ndarray, constraints) -> np.ndarray:
+    """Hide more cells until no hidden cell is pinned.
+
+    First the classic rule: a total with exactly one hidden cell gives it away, so hide the
+    smallest non-zero visible cell beside it. Totals that cross can still pin a cell with two
+    hidden per line (a "bridge"), so the exact null-space test follows, and for each cell it
+    still finds pinned, the neighbouring cell whose hiding leaves the fewest pinned is hidden.
+    """
     hidden = hidden.copy()
+
+    def smallest(cells):
+        return min(cells, key=lambda cell: (values[cell] == 0, values[cell], cell))
+
+    changed = True
+    while changed:
+        changed = False
+        for constraint in constraints:
+            visible = [cell for cell in constraint if not hidden[cell]]
+            if len(constraint) - len(visible) == 1 and visible:
+                hidden[smallest(visible)] = True
+                changed = True
     while pinned := _pinned(hidden, constraints):
-        cell = pinned[0]
-        around = [c for c in constraints if cell in c] or [
-            c for c in constraints if any(hidden[other] for other in c)]
-        candidates = [other for c in around for other in c if not hidden[other]]
+        candidates = {other for cell in pinned for c in constraints if cell in c
+                      for other in c if not hidden[other]}
         if not candidates:  # every related cell is hidden: widen to every visible cell
-            candidates = [tuple(other) for other in np.argwhere(~hidden)]
+            candidates = {tuple(other) for other in np.argwhere(~hidden)}
         if not candidates:  # the whole table is hidden: nothing more can be done
             break
-        # the smallest non-zero cell; a zero only when nothing else is left
-        hidden[min(candidates, key=lambda other: (values[other] == 0, values[other]))] = True
+
+        def outcome(other):
+            trial = hidden.copy()
+            trial[other] = True
+            return len(_pinned(trial, constraints)), values[other] == 0, values[other], other
+
+        hidden[min(candidates, key=outcome)] = True
     return hidden
 
 

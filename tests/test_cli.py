@@ -26,7 +26,7 @@ def test_the_console_script_is_installed():
     assert subprocess.run([str(script), "--help"], capture_output=True).returncode == 0
 
 
-@pytest.mark.parametrize("command", ["generate", "validate", "load"])
+@pytest.mark.parametrize("command", ["generate", "validate", "load", "query"])
 def test_every_command_has_help(command):
     result = run(command, "--help")
     assert "usage: supervision-dash " + command in result.stdout
@@ -74,3 +74,29 @@ def test_a_failed_load_says_nothing_changed(make_extract, tmp_path):
 def test_a_bad_argument_is_a_usage_error(tmp_path):
     result = run("generate", tmp_path / "x", "--contacts", "many", check=False)
     assert result.returncode == 2 and "invalid" in result.stderr
+
+
+def test_query_list_and_formats(make_extract, tmp_path):
+    database = tmp_path / "program.duckdb"
+    run("load", make_extract(), "--db", database)
+    listing = run("query", "--list").stdout
+    assert "caseload: each peer's caseload" in listing
+    assert "parameters: as_of, site, supervisor_id, peer_id" in listing
+    as_csv = run("query", "caseload", "--db", database, "--param", "as_of=2024-05-08",
+                 "--param", "site=North", "--format", "csv").stdout.splitlines()
+    assert as_csv[0].startswith("peer_id,site,supervisor_id,active_participants")
+    assert as_csv[1].startswith("PR1,North,SV1,2,")
+    assert len(as_csv) == 2
+    as_json = run("query", "caseload", "--db", database, "--format", "json").stdout
+    assert '"peer_id":"PR2"' in as_json.replace(" ", "")
+    table = run("query", "caseload", "--db", database, "--role", "leadership").stdout
+    assert "<11" in table
+
+
+def test_query_errors_are_clear(make_extract, tmp_path):
+    database = tmp_path / "program.duckdb"
+    run("load", make_extract(), "--db", database)
+    unknown = run("query", "caseloads", "--db", database, check=False)
+    assert unknown.returncode == 2 and "unknown query 'caseloads'" in unknown.stderr
+    bad = run("query", "caseload", "--db", database, "--param", "as_of=tomorrow", check=False)
+    assert bad.returncode == 2 and "parameter 'as_of' must be a date" in bad.stderr

@@ -1,0 +1,58 @@
+"""data_quality, against answers worked out by hand (DESIGN.md §3.6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from tests.conftest import csv
+
+PEERS = csv(
+    "peer_id,site,supervisor_id,hired_on,caseload_capacity,languages,certified_on",
+    "PR1,North,SV1,2020-01-02,12,en,2020-03-01",
+    "PR2,North,SV1,2021-05-03,,en;es,",  # 1 of 2 capacities and certifications empty: 50%
+)
+PARTICIPANTS = csv(
+    "participant_id,peer_id,enrolled_on",
+    "A1,PR1,2024-01-01",
+    "A2,PR2,2024-02-01",
+)
+CONTACTS = csv(
+    "contact_id,participant_id,peer_id,started_at,duration_min,mode,setting,notes",
+    "K1,A1,PR1,2024-05-06 09:00,30,phone,virtual,x",
+    "K2,A2,PR2,1985-05-07 09:00,30,phone,,y",  # before 1990: outside the expected range
+    "K3,A2,PR2,2024-05-08 09:00,30,phone,,z",
+    "K4,A1,PR1,2024-05-09 09:00,30,phone,clinic,w",
+)
+
+
+def test_data_quality_by_hand(warehouse_of):
+    frame = warehouse_of(peers=PEERS, participants=PARTICIPANTS, contacts=CONTACTS).query(
+        "data_quality")
+    rows = frame.set_index("table_name")
+    assert list(frame["table_name"]) == [
+        "peers", "participants", "contacts", "outcomes", "fidelity", "supervision",
+        "admissions", "appointments", "goals"]
+    today = dt.date.today()
+
+    peers = rows.loc["peers"]
+    assert (peers.present, peers.source_file, peers.row_count) == (True, "peers.csv", 2)
+    assert (peers.first_date.date(), peers.last_date.date()) == (dt.date(2020, 1, 2),
+                                                                 dt.date(2021, 5, 3))
+    assert peers.days_before_load == (today - dt.date(2021, 5, 3)).days
+    assert peers.optional_nulls == ("hired_on 0.0%, caseload_capacity 50.0%, languages 0.0%, "
+                                    "certified_on 50.0%")
+    assert peers.rows_outside_range == 0
+
+    contacts = rows.loc["contacts"]
+    assert contacts.row_count == 4
+    assert (contacts.first_date.date(), contacts.last_date.date()) == (dt.date(1985, 5, 7),
+                                                                       dt.date(2024, 5, 9))
+    assert contacts.optional_nulls.startswith("setting 50.0%, activity 100.0%")
+    assert contacts.rows_outside_range == 1
+    assert contacts.load_warnings == 1  # the dropped notes column
+
+    goals = rows.loc["goals"]
+    assert (goals.present, goals.row_count, goals.rows_outside_range) == (False, 0, 0)
+    assert pd.isna(goals.source_file) and pd.isna(goals.last_date)
