@@ -68,8 +68,10 @@ def _hide(frame: pd.DataFrame, name: str, mask: np.ndarray, suppressed: dict) ->
     suppressed[name] = [int(row) for row in np.flatnonzero(mask)]
 
 
-def _constraints(frame, keys, counts, kinds) -> list[list[tuple[int, int]]]:
-    """Each known total, as the list of (row, count column) cells that add up to it."""
+def _constraints(frame, keys, counts, kinds) -> list[dict[tuple[int, int], int]]:
+    """Each linear relation a reader knows, as {(row, count column): coefficient}: totals over
+    each key dimension (coefficients 1, the total known from elsewhere), and each declared
+    partition (parts 1, total -1: they always add up, whatever is shown)."""
     constraints = []
     positions = {name: index for index, name in enumerate(counts)}
     rows = np.arange(len(frame))
@@ -82,14 +84,14 @@ def _constraints(frame, keys, counts, kinds) -> list[list[tuple[int, int]]]:
             else:
                 groups = [rows]
             # a "total" of one cell is that cell: publishing it is not this table's doing
-            constraints.extend([[(int(r), positions[name]) for r in group] for group in groups
+            constraints.extend([{(int(r), positions[name]): 1 for r in group} for group in groups
                                 if len(group) > 1])
     for name in counts:  # declared partitions: parts add up to the total, row by row
         parts = [part for part in counts if kinds[part].refers_to == (name,)]
         if parts:
             for row in rows:
-                constraints.append([(int(row), positions[p]) for p in parts]
-                                   + [(int(row), positions[name])])
+                constraints.append({**{(int(row), positions[p]): 1 for p in parts},
+                                    (int(row), positions[name]): -1})
     return constraints
 
 
@@ -101,9 +103,9 @@ def _pinned(hidden: np.ndarray, constraints) -> list[tuple[int, int]]:
     index = {cell: i for i, cell in enumerate(cells)}
     matrix = np.zeros((len(constraints), len(cells)))
     for row, constraint in enumerate(constraints):
-        for cell in constraint:
+        for cell, coefficient in constraint.items():
             if cell in index:
-                matrix[row, index[cell]] = 1.0
+                matrix[row, index[cell]] = coefficient
     matrix = matrix[matrix.any(axis=1)]
     if not len(matrix):
         return []

@@ -110,9 +110,9 @@ def _recoverable(hidden_cells, constraints):
     rows = []
     for constraint in constraints:
         row = [0] * len(hidden_cells)
-        for cell in constraint:
+        for cell, coefficient in constraint.items():
             if cell in index:
-                row[index[cell]] = 1
+                row[index[cell]] = coefficient
         if any(row):
             rows.append(row)
     found = []
@@ -147,10 +147,12 @@ def test_one_key_tables_never_show_or_reveal_a_small_count(data, n_rows, n_parts
 
 
 def _one_key_constraints(n_rows, counts, n_parts):
-    constraints = [[(row, column) for row in range(n_rows)] for column in counts]
+    """Column totals (known from elsewhere) and, per row, parts − total = 0."""
+    constraints = [{(row, column): 1 for row in range(n_rows)} for column in counts]
     for row in range(n_rows):
         if n_parts:
-            constraints.append([(row, "total"), *[(row, f"part{i}") for i in range(n_parts)]])
+            constraints.append({(row, "total"): -1, **{(row, f"part{i}"): 1
+                                                       for i in range(n_parts)}})
     return [c for c in constraints if len(c) > 1]
 
 
@@ -164,8 +166,8 @@ def test_two_key_tables_never_show_or_reveal_a_small_count(data, n_months, n_sit
         "people": data.draw(st.lists(small_or_not, min_size=cells, max_size=cells)),
     })
     result = suppress(frame, _columns(("month", "key"), ("site", "key"), ("people", "count")))
-    by_month = [[(m * n_sites + s, "people") for s in range(n_sites)] for m in range(n_months)]
-    by_site = [[(m * n_sites + s, "people") for m in range(n_months)] for s in range(n_sites)]
+    by_month = [{(m * n_sites + s, "people"): 1 for s in range(n_sites)} for m in range(n_months)]
+    by_site = [{(m * n_sites + s, "people"): 1 for m in range(n_months)} for s in range(n_sites)]
     _assert_protected(frame, result, ["people"],
                       constraints=[c for c in by_month + by_site if len(c) > 1])
 

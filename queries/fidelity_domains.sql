@@ -1,0 +1,57 @@
+-- fidelity_domains: each peer's latest fidelity rating by each kind of rater, domain by domain.
+-- A rating episode is every item rated for one peer by one rater role on one day. For each peer
+-- and rater role only the latest episode on or before as_of counts (a later one is ignored);
+-- with all_episodes every episode up to as_of is listed, for a trend line. Self-ratings,
+-- supervisor ratings and the other roles are kept apart, never averaged together. Two raters
+-- of the same role rating a peer on the same day form one episode: all their item ratings are
+-- averaged together, and an item rated twice counts twice. A domain's score is the plain mean
+-- of its item scores (1-5), rounded to 2 decimals. Only peers with a rating appear: a peer
+-- never rated by as_of has no row.
+-- param as_of date: ratings on or before this day count (default: the last contact date)
+-- param site text: only peers of this site (default: all sites)
+-- param supervisor_id text: only this supervisor's peers (default: all)
+-- param peer_id text: only this peer (default: all)
+-- param rater_role text: only this rater role: supervisor, self, participant or external (default: all roles)
+-- param all_episodes boolean = false: true lists every episode up to as_of instead of only the latest per peer and role
+-- column peer_id key: the peer rated
+-- column site key: the peer's site
+-- column rater_role key: who rated: supervisor, self, participant or external
+-- column rated_on key: the day of the episode
+-- column domain key: the fidelity domain
+-- column domain_score value: mean of the episode's item scores in the domain (1-5, 2 decimals)
+-- column items_rated value: item ratings in the domain in that episode
+WITH scope AS (
+    SELECT peer_id, site
+    FROM peers
+    WHERE ($site IS NULL OR site = $site)
+      AND ($supervisor_id IS NULL OR supervisor_id = $supervisor_id)
+      AND ($peer_id IS NULL OR peer_id = $peer_id)
+),
+-- The latest episode day of each peer and rater role up to as_of (null: every episode counts).
+latest AS (
+    SELECT peer_id, rater_role,
+           CASE WHEN NOT coalesce($all_episodes, false) THEN max(rated_on) END AS latest_on
+    FROM fidelity
+    WHERE rated_on <= $as_of
+      AND ($rater_role IS NULL OR rater_role = $rater_role)
+    GROUP BY peer_id, rater_role
+),
+chosen AS (
+    SELECT l.peer_id, s.site, l.rater_role, l.latest_on
+    FROM latest l
+    JOIN scope s USING (peer_id)
+)
+SELECT
+    f.peer_id,
+    c.site,
+    f.rater_role,
+    f.rated_on,
+    f.domain,
+    round(avg(f.score), 2) AS domain_score,
+    count(*) AS items_rated
+FROM fidelity f
+JOIN chosen c ON f.peer_id = c.peer_id AND f.rater_role = c.rater_role
+WHERE f.rated_on <= $as_of
+  AND (c.latest_on IS NULL OR f.rated_on = c.latest_on)
+GROUP BY f.peer_id, c.site, f.rater_role, f.rated_on, f.domain
+ORDER BY c.site, f.peer_id, f.rater_role, f.rated_on, f.domain
