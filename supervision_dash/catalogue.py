@@ -199,7 +199,8 @@ class Catalogue(Mapping):
         spec = self[name]
         if not spec.uses:
             return spec.sql
-        ctes = ",\n".join(f"{used} AS (\n{self.composed_sql(used)}\n)" for used in spec.uses)
+        ctes = ",\n".join(f"{used} AS (\n{_without_final_order(self.composed_sql(used))}\n)"
+                          for used in spec.uses)
         return f"WITH {ctes}\n{spec.sql}" if not _starts_with_with(spec.sql) else \
             re.sub(r"^\s*WITH\b", f"WITH {ctes},", _strip_header(spec.sql), count=1,
                    flags=re.I)
@@ -231,8 +232,23 @@ class Catalogue(Mapping):
             for spec in (self[name] for name in self)
         ])
 
+    def markdown_table(self) -> str:
+        """The catalogue as the README lists it (a test keeps the two equal)."""
+        lines = ["| query | what it answers | parameters |", "|---|---|---|"]
+        for name in self:
+            parameters = ", ".join(f"`{p}`" for p in self.parameters(name)) or "—"
+            level = " *(participant-level)*" if self[name].participant_level else ""
+            lines.append(f"| `{name}` | {self[name].summary}{level} | {parameters} |")
+        return "\n".join(lines)
+
     def _repr_html_(self) -> str:
         return self.to_frame()._repr_html_()
+
+
+def _without_final_order(sql: str) -> str:
+    """A used query's rows need no order: its last top-level ORDER BY only costs a sort."""
+    return re.sub(r"\bORDER\s+BY\b[^()]*$", "", _strip_header(sql).rstrip().rstrip(";"),
+                  flags=re.I)
 
 
 def _strip_header(sql: str) -> str:

@@ -78,9 +78,10 @@ def _constraints(frame, keys, counts, kinds) -> list[dict[tuple[int, int], int]]
     for name in counts:  # totals over each key dimension (all rows when there is none)
         groupings = [[k for k in keys if k != key] for key in keys] or [[]]
         for others in groupings:
-            if others:
-                labels = frame[others].astype(str).agg("\x1f".join, axis=1).to_numpy()
-                groups = [rows[labels == label] for label in pd.unique(labels)]
+            if others and len(frame):
+                indices = frame.reset_index(drop=True).groupby(
+                    others, dropna=False, sort=False).indices
+                groups = [np.asarray(group) for group in indices.values()]
             else:
                 groups = [rows]
             # a "total" of one cell is that cell: publishing it is not this table's doing

@@ -67,7 +67,7 @@ def test_the_query_returns_exactly_the_header_columns(name, warehouse_of):
 @pytest.mark.parametrize("name", NAMES)
 def test_scope_parameters_where_they_make_sense(name):
     parameters = CATALOGUE.parameters(name)
-    if name != "data_quality":
+    if name not in ("data_quality", "load_warnings"):
         assert set(SCOPE) <= set(parameters), f"{name} lacks a scope parameter"
 
 
@@ -83,3 +83,17 @@ def test_a_malformed_column_line_is_refused(tmp_path):
     path.write_text("-- mine: something\n-- column a sometimes: a\nSELECT 1 AS a\n")
     with pytest.raises(CatalogueError, match="cannot read the header line"):
         parse(path)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_query_runs_for_leadership_or_is_refused(name, warehouse_of):
+    from supervision_dash.warehouse import LeadershipError
+    from tests.conftest import BASE
+
+    warehouse = warehouse_of(role="leadership", **{table: BASE[table] for table in BASE})
+    if CATALOGUE[name].participant_level:
+        with pytest.raises(LeadershipError):
+            warehouse.query(name)
+    else:
+        frame = warehouse.query(name)
+        assert list(frame.columns) == CATALOGUE[name].column_names
