@@ -107,13 +107,13 @@ after_hours AS (
        OR CAST(c.started_at AS TIME) >= $sanctioned_end
        OR NOT list_contains($sanctioned_days, isodow(c.started_at))
 ),
--- The program's median duration per mode over the whole extract (the one full scan).
--- Durations are whole minutes, so the median is read off a count of contacts per mode and
--- duration: the middle contact's duration, or the mean of the two middle ones.
+-- The program's median duration per mode over the whole extract. Durations are whole
+-- minutes, so the median is read off the count of contacts per mode and duration that the
+-- loader stores (contact_durations): the middle contact's duration, or the mean of the two
+-- middle ones.
 durations AS (
-    SELECT mode, duration_min, count(*) AS n
-    FROM contacts
-    GROUP BY duration_min, mode
+    SELECT mode, duration_min, contacts AS n
+    FROM contact_durations
 ),
 cumulative AS (
     SELECT mode, duration_min,

@@ -7,6 +7,7 @@ exists in the database (an absent optional table is created empty and recorded a
 queries never fail on a missing table and can say "no <table> extract" instead.
 """
 
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,6 +26,10 @@ from .contract import CONTRACT_VERSION, TABLES
 from .report import Report
 from .staging import Params, quote, typed_sql
 from .validation import ExtractError, stage_and_check
+
+# Bump when the database layout changes (derived tables, metadata): older files must be
+# loaded again, and cached ones are.
+STORAGE_VERSION = "2"
 
 
 @dataclass
@@ -66,6 +71,10 @@ def load(extract: str | Path, database: str | Path, progress=None) -> LoadResult
             else:
                 columns = ", ".join(f"{quote(c.name)} {c.sql_type}" for c in table.columns)
                 staging.execute(f"CREATE TABLE target.{quote(name)} ({columns})")
+        # Durations per mode: the extended-contact rule's median over the whole extract is
+        # read off these counts instead of scanning every contact on every query.
+        staging.execute("CREATE TABLE target.contact_durations AS SELECT mode, duration_min, "
+                        "count(*) AS contacts FROM target.contacts GROUP BY ALL ORDER BY ALL")
         _write_metadata(staging, extract, report, rows)
         staging.execute("DETACH target")
         staging.close()
@@ -81,10 +90,11 @@ def load(extract: str | Path, database: str | Path, progress=None) -> LoadResult
 def _write_metadata(con, extract: Path, report: Report, rows: dict[str, int]) -> None:
     """What the database was built from: read by the data-quality view and `open_warehouse`."""
     con.execute("CREATE TABLE target.extract_load (source_folder VARCHAR, loaded_at TIMESTAMP, "
-                "contract_version VARCHAR, tool_version VARCHAR)")
-    con.execute("INSERT INTO target.extract_load VALUES ($folder, $at, $contract, $tool)", {
+                "contract_version VARCHAR, tool_version VARCHAR, storage_version VARCHAR)")
+    con.execute("INSERT INTO target.extract_load VALUES ($folder, $at, $contract, $tool, "
+                "$storage)", {
         "folder": extract.resolve().name, "at": dt.datetime.now().replace(microsecond=0),
-        "contract": CONTRACT_VERSION, "tool": __version__,
+        "contract": CONTRACT_VERSION, "tool": __version__, "storage": STORAGE_VERSION,
     })
     con.execute("CREATE TABLE target.extract_tables (table_name VARCHAR, present BOOLEAN, "
                 "source_file VARCHAR, row_count BIGINT)")

@@ -22,7 +22,7 @@ import pandas as pd
 from . import disclosure
 from .catalogue import Catalogue, builtin_folder
 from .contract import CONTRACT_VERSION, TABLES
-from .loader import load
+from .loader import STORAGE_VERSION, load
 from .settings import Settings
 
 ROLES = ("supervisor", "leadership")
@@ -44,7 +44,8 @@ def cache_folder() -> Path:
 
 def cached_database(extract: Path) -> Path:
     """The cache file for an extract folder, (re)loaded when any of its files changed."""
-    fingerprint = hashlib.sha256(f"{extract.resolve()}|{CONTRACT_VERSION}".encode())
+    fingerprint = hashlib.sha256(
+        f"{extract.resolve()}|{CONTRACT_VERSION}|{STORAGE_VERSION}".encode())
     for path in sorted(extract.iterdir()):
         if path.is_file():
             stat = path.stat()
@@ -78,6 +79,10 @@ class Warehouse:
         if "extract_load" not in tables:
             self._connection.close()
             raise ValueError(f"{self.database.name} was not built by supervision-dash load")
+        if self.load_info.get("storage_version") != STORAGE_VERSION:
+            self._connection.close()
+            raise ValueError(f"{self.database.name} was built by an older supervision-dash: "
+                             "load the extract again")
 
     def _run(self, sql: str, params: dict | None) -> pd.DataFrame:
         with self._lock:

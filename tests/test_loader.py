@@ -9,6 +9,7 @@ import pytest
 
 from supervision_dash import ExtractError, load
 from supervision_dash.contract import CONTRACT_VERSION, TABLES
+from supervision_dash.loader import STORAGE_VERSION
 from tests.conftest import BASE, replace_line
 
 
@@ -51,12 +52,21 @@ def test_metadata_records_the_load(make_extract, tmp_path):
     database = tmp_path / "db.duckdb"
     folder = make_extract(goals=None)
     load(folder, database)
-    [(source, loaded_at, contract, tool)] = _rows(database, "SELECT * FROM extract_load")
+    [(source, loaded_at, contract, tool, storage)] = _rows(database,
+                                                           "SELECT * FROM extract_load")
     assert source == folder.name and contract == CONTRACT_VERSION
+    assert storage == STORAGE_VERSION
     assert abs(loaded_at - dt.datetime.now()) < dt.timedelta(minutes=5)
     tables = {row[0]: row[1:] for row in _rows(database, "SELECT * FROM extract_tables")}
     assert tables["contacts"] == (True, "contacts.csv", 4)
     assert tables["goals"] == (False, None, 0)
+
+
+def test_contact_durations_are_counted_per_mode(make_extract, tmp_path):
+    database = tmp_path / "db.duckdb"
+    load(make_extract(), database)
+    assert _rows(database, "SELECT * FROM contact_durations") == [
+        ("group", 90, 2), ("in_person", 45, 1), ("phone", 20, 1)]
 
 
 def test_an_absent_optional_table_exists_empty(make_extract, tmp_path):
