@@ -29,10 +29,11 @@ def test_every_metric_of_the_issue_exists():
 
 @pytest.mark.parametrize("name", NAMES)
 def test_the_header_declares_exactly_the_parameters_the_sql_uses(name):
-    spec = CATALOGUE[name]
-    used = set()
-    for part in (name, *spec.uses):
+    used, parts = set(), [name]
+    while parts:  # the query and every query it uses, however deep
+        part = parts.pop()
         used |= _sql_parameters(CATALOGUE[part].sql)
+        parts.extend(CATALOGUE[part].uses)
     declared = set(CATALOGUE.parameters(name)) | CATALOGUE.settings(name)
     assert used == declared, f"{name}: used but undeclared {used - declared}, " \
                              f"declared but unused {declared - used}"
