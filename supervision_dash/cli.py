@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 import time
@@ -100,6 +101,60 @@ def _query(args) -> int:
     return 0
 
 
+def _serve(args) -> int:
+    from .app import serve
+
+    if not args.db.is_file():
+        print(f"supervision-dash serve: no database at {args.db} (build one with "
+              "`supervision-dash load`)", file=sys.stderr)
+        return 2
+    print(f"Serving {args.db} at http://{args.address or 'localhost'}:{args.port}/ "
+          "(Ctrl-C stops)", file=sys.stderr, flush=True)
+    serve(args.db, port=args.port, address=args.address, settings=args.settings,
+          role=args.role, show=args.show, allow_websocket_origin=args.allow_websocket_origin)
+    return 0
+
+
+def _demo(args) -> int:
+    from .app import serve
+    from .demo import demo_database
+
+    database = demo_database(args.contacts, args.seed, Progress())
+    print(f"Demo dashboard on synthetic data: http://{args.address or 'localhost'}:{args.port}/ "
+          "(Ctrl-C stops)", file=sys.stderr, flush=True)
+    serve(database, port=args.port, address=args.address, show=args.show)
+    return 0
+
+
+def _report(args) -> int:
+    from .packet import print_pdf, write_packet
+    from .warehouse import open_warehouse
+
+    try:
+        week = dt.date.fromisoformat(args.week)
+    except ValueError:
+        print(f"supervision-dash report: --week must be a date YYYY-MM-DD, not {args.week!r}",
+              file=sys.stderr)
+        return 2
+    try:
+        with open_warehouse(args.db, settings=args.settings) as warehouse:
+            path = write_packet(warehouse, args.supervisor, week, args.output)
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"supervision-dash report: {exc}", file=sys.stderr)
+        return 2
+    print(f"Wrote {path} (the week ending {week}, supervisor {args.supervisor})")
+    if args.pdf:
+        print_pdf(path, args.pdf)
+        print(f"Wrote {args.pdf}")
+    return 0
+
+
+def _add_serving_options(parser) -> None:
+    parser.add_argument("--port", type=int, default=5006, help="port (default 5006)")
+    parser.add_argument("--address", help="address to listen on (default: localhost)")
+    parser.add_argument("--show", action="store_true", help="open a browser tab")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="supervision-dash",
@@ -152,6 +207,46 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a folder of extra .sql queries (repeatable)")
     query.add_argument("--list", action="store_true", help="list the queries and parameters")
     query.set_defaults(run=_query)
+
+    serve = commands.add_parser(
+        "serve", help="serve the dashboard for a database",
+        description="Serve the supervision dashboard (Panel) for a loaded database.")
+    serve.add_argument("--db", type=Path, required=True, metavar="FILE",
+                       help="the DuckDB database")
+    _add_serving_options(serve)
+    serve.add_argument("--settings", type=Path, metavar="TOML", help="program settings file")
+    serve.add_argument("--role", choices=["supervisor", "leadership"], default="supervisor",
+                       help="leadership: program-level pages only, small counts suppressed")
+    serve.add_argument("--allow-websocket-origin", action="append", metavar="HOST[:PORT]",
+                       help="a host allowed to open the dashboard (when served behind a proxy)")
+    serve.set_defaults(run=_serve)
+
+    demo = commands.add_parser(
+        "demo", help="serve the dashboard on built-in synthetic data",
+        description="Generate a seeded synthetic extract on first run (in the cache folder), "
+                    "load it, and serve the dashboard.")
+    demo.add_argument("--contacts", type=int, default=50_000,
+                      help="size of the synthetic program (default 50000 contacts)")
+    demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    _add_serving_options(demo)
+    demo.set_defaults(run=_demo)
+
+    report = commands.add_parser(
+        "report", help="write a supervisor's weekly review packet (standalone HTML)",
+        description="Write the weekly review packet: a standalone HTML file (no server, no "
+                    "network) with the week's per-peer summary, the flags to discuss, fidelity "
+                    "and the participants not seen lately.")
+    report.add_argument("--db", type=Path, required=True, metavar="FILE",
+                        help="the DuckDB database")
+    report.add_argument("--supervisor", required=True, metavar="ID", help="the supervisor")
+    report.add_argument("--week", required=True, metavar="YYYY-MM-DD",
+                        help="the last day of the week (the review covers the 7 days ending it)")
+    report.add_argument("-o", "--output", type=Path, default=Path("packet.html"),
+                        metavar="FILE", help="the HTML file to write (default packet.html)")
+    report.add_argument("--pdf", type=Path, metavar="FILE",
+                        help="also print it to PDF with headless Chromium")
+    report.add_argument("--settings", type=Path, metavar="TOML", help="program settings file")
+    report.set_defaults(run=_report)
     return parser
 
 

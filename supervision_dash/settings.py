@@ -85,9 +85,9 @@ class Settings(param.Parameterized):
     sanctioned_days = param.ListSelector(default=list(WEEKDAYS[:5]), objects=list(WEEKDAYS),
                                          doc="Days on which contacts are sanctioned.")
     extended_min_minutes = param.Integer(120, bounds=(1, 1440), doc=(
-        "A contact this long or longer may be flagged as extended."))
+        "An extended_contact flag needs a contact of at least this many minutes and..."))
     extended_median_multiple = param.Number(2.0, bounds=(0, None), doc=(
-        "...and it must also reach this multiple of the program's median for its mode."))
+        "...at least this multiple of the program's median duration for the contact's mode."))
     escalation_hours = param.Number(24, bounds=(0, None), doc=(
         "A safety concern escalated later than this many hours after the contact is flagged."))
     urgent_concerns = param.ListSelector(
@@ -108,9 +108,9 @@ class Settings(param.Parameterized):
     supervision_interval_days = param.Integer(14, bounds=(1, 366), doc=(
         "A peer with no supervision in this many days is overdue (supervision_gap flag)."))
     fidelity_standard = param.Number(4.0, bounds=(1, 5), doc=(
-        "An episode meets the fidelity standard with a total at or above this..."))
+        "An episode meets the fidelity standard with a total at least this and..."))
     fidelity_domain_floor = param.Number(3.0, bounds=(1, 5), doc=(
-        "...and no domain score below this."))
+        "...no domain score below this."))
     baseline_window_days = param.Integer(30, bounds=(0, 366), doc=(
         "An outcome assessment this many days before enrolment can be the baseline."))
     min_baselines_for_rci = param.Integer(10, bounds=(2, None), doc=(
@@ -212,3 +212,38 @@ def _instrument_overrides(content) -> dict[str, Instrument]:
                 raise SettingsError(f"setting '{where}' must be between 0 and 1")
         instruments[code] = replace(instruments[code], **overrides)
     return instruments
+
+
+def markdown_table() -> str:
+    """The settings as the README documents them (a test keeps the two equal)."""
+    defaults = Settings()
+    lines = ["| TOML key | default | meaning |", "|---|---|---|"]
+    for section, names in SECTIONS.items():
+        for name in names:
+            value = getattr(defaults, name)
+            shown = ", ".join(value) if isinstance(value, list) else value
+            lines.append(f"| `{section}.{name}` | `{shown}` | {Settings.param[name].doc} |")
+    for key in INSTRUMENT_KEYS:
+        lines.append(f"| `instruments.<CODE>.{key}` | see the instrument table | "
+                     f"{_INSTRUMENT_KEY_DOCS[key]} |")
+    return "\n".join(lines)
+
+
+def instruments_markdown_table() -> str:
+    """The outcome instruments and their default thresholds, for the README."""
+    lines = ["| code | instrument | range | better | reliable change | caseness |",
+             "|---|---|---|---|---|---|"]
+    for i in INSTRUMENTS.values():
+        unit = " percentage points (raw × 4)" if i.report_scale != 1 else " points"
+        change = (f"{i.reliable_change:g}{unit}" if i.reliable_change is not None
+                  else f"Jacobson–Truax, r = {i.reliability:g}")
+        lines.append(f"| {i.code} | {i.title} | {i.minimum:g}–{i.maximum:g} | {i.better} "
+                     f"| {change} | {'≥ ' + format(i.caseness, 'g') if i.caseness else '—'} |")
+    return "\n".join(lines)
+
+
+_INSTRUMENT_KEY_DOCS = {
+    "reliable_change": "Reliable-change threshold on the reported scale (points; WHO5 in %).",
+    "reliability": "Test-retest reliability r for the Jacobson-Truax index.",
+    "caseness": "Raw score at or above which a participant counts as a case.",
+}

@@ -13,6 +13,7 @@ import hashlib
 import os
 import re
 import threading
+from collections import OrderedDict
 from functools import cached_property
 from pathlib import Path
 
@@ -26,6 +27,8 @@ from .loader import STORAGE_VERSION, load
 from .settings import Settings
 
 ROLES = ("supervisor", "leadership")
+CACHE_SIZE = 512  # results kept per warehouse...
+CACHED_ROWS = 100_000  # ...when no larger than this
 OPTIONAL_TABLES = tuple(name for name, table in TABLES.items() if not table.required)
 
 
@@ -61,7 +64,8 @@ class Warehouse:
 
     def __init__(self, database: str | Path, role: str = "supervisor",
                  settings: Settings | str | Path | None = None,
-                 queries: str | Path | list[str | Path] | None = None):
+                 queries: str | Path | list[str | Path] | None = None,
+                 cache_size: int = CACHE_SIZE):
         if role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
         self.database = Path(database)
@@ -75,6 +79,10 @@ class Warehouse:
         self._settings_values = self.settings.sql_parameters()
         self._connection = duckdb.connect(str(self.database), read_only=True)
         self._lock = threading.Lock()
+        # The database is read-only, so a result never goes stale: recent results are kept for
+        # every caller (every dashboard session shares one warehouse).
+        self._cache: OrderedDict = OrderedDict()
+        self._cache_size = cache_size
         tables = {row[0] for row in self._connection.execute("SHOW TABLES").fetchall()}
         if "extract_load" not in tables:
             self._connection.close()
@@ -111,12 +119,22 @@ class Warehouse:
             bound["as_of"] = self.last_contact_date
         for setting in self.catalogue.settings(name):
             bound[setting] = self._settings_values[setting]
+        key = (name, repr(sorted(bound.items())))
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key].copy(deep=False)
         sql = self.catalogue.composed_sql(name)
         frame = self._run(sql, bound)
         frame.attrs = {"query": name, "parameters": bound, "notes": self._notes(sql)}
         if self.role == "leadership":
             frame = disclosure.suppress(frame, spec.columns, self.settings.min_cell_size)
-        return frame
+        if len(frame) <= CACHED_ROWS:
+            with self._lock:
+                self._cache[key] = frame
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        return frame.copy(deep=False)
 
     def _notes(self, sql: str) -> list[str]:
         absent = [table for table in OPTIONAL_TABLES if table not in self.present_tables

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from supervision_dash.cli import build_parser
-from supervision_dash.contract import markdown_table
+from supervision_dash.docs import render
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 
 
-def test_the_readme_contract_table_is_the_contract_module():
-    documented = re.search(r"<!-- contract:start -->\n(.*?)\n<!-- contract:end -->", README,
-                           re.S).group(1)
-    assert documented == markdown_table()
+def test_the_readme_tables_are_generated_from_the_code():
+    """Contract, query catalogue, settings and instruments: run
+    `python -m supervision_dash.docs README.md` after changing any of them."""
+    assert render(README) == README
 
 
 def test_every_cli_command_is_in_the_readme():

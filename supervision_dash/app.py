@@ -1,0 +1,156 @@
+"""The served dashboard: the template, the sidebar filters, the pages, and the link in the URL.
+
+Only served entry points use this module (`supervision-dash serve`, `supervision-dash demo` and
+`panel serve dashboards/supervision.py`); a notebook shows the views without the template.
+One read-only warehouse serves every session; each session has its own filters. The filters
+and the page live in the URL's query string, so a reload keeps them and a copied link opens the
+same view. The leadership role serves the program-level pages only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import panel as pn
+
+from .state import ALL, ProgramState, ReviewState
+from .views import PAGES
+from .views.engagement import EngagementView
+from .views.outcomes import ProgramOutcomesView
+from .views.style import OKABE_ITO, fmt_date
+from .views.workforce import WorkforceView
+from .warehouse import Warehouse, open_warehouse
+
+TITLE = "Peer support supervision"
+LEADERSHIP_TITLE = "Peer support program"
+LEADERSHIP_PAGES = (WorkforceView, EngagementView, ProgramOutcomesView)
+URL_NAMES = {"as_of": "week", "site": "site", "supervisor_id": "supervisor", "peer_id": "peer",
+             "measure": "measure"}
+
+
+def week_choices(state: ProgramState) -> dict[str, dt.date]:
+    choices = {f"{fmt_date(day)}": day for day in state.weeks()}
+    if state.as_of not in choices.values():
+        choices = {fmt_date(state.as_of): state.as_of, **choices}
+    return choices
+
+
+def sidebar(state: ProgramState) -> list:
+    """The filters every page follows; keyboard-friendly native controls."""
+    week = pn.widgets.Select(label="Week ending", options=week_choices(state),
+                             value=state.as_of, sizing_mode="stretch_width",
+                             description="Figures cover the 7 days ending on this day.")
+
+    def week_chosen(event):
+        state.as_of = event.new
+
+    def as_of_changed(event):
+        if event.new in week.options.values():
+            week.value = event.new
+        else:
+            week.param.update(options=week_choices(state), value=event.new)
+
+    week.param.watch(week_chosen, "value")
+    state.param.watch(as_of_changed, "as_of")
+    labels = {"site": "Site", "supervisor_id": "Supervisor", "peer_id": "Peer",
+              "measure": "Outcome measure"}
+    return [week, *[pn.widgets.Select.from_param(state.param[name], label=label,
+                                                 sizing_mode="stretch_width")
+                    for name, label in labels.items() if name in state.param]]
+
+
+def _url_arguments() -> dict:
+    """The filters and page given in the URL this session was opened with (values unchecked)."""
+    arguments = {}
+    for key, values in (pn.state.session_args or {}).items():
+        if values:
+            value = values[0]
+            arguments[key] = value.decode() if isinstance(value, bytes) else value
+    return arguments
+
+
+def _initial_filters(state: ProgramState, arguments: dict) -> None:
+    """Apply the URL's filters that are valid choices, narrowing in order; ignore the rest."""
+    for name, key in URL_NAMES.items():
+        if name not in state.param or key not in arguments:
+            continue
+        value = arguments[key]
+        if name == "as_of":
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                continue
+            if value > state.param.as_of.bounds[1]:
+                continue
+        elif value not in state.param[name].objects:
+            continue
+        setattr(state, name, value)
+
+
+def _sync_url(state: ProgramState, tabs: pn.Tabs) -> None:
+    if pn.state.location is None:
+        return
+    pn.state.location.sync(state, {name: key for name, key in URL_NAMES.items()
+                                   if name in state.param})
+    pn.state.location.sync(tabs, {"active": "page"})
+
+
+def build(warehouse: Warehouse, state: ProgramState | None = None) -> pn.template.BaseTemplate:
+    """One session's dashboard: the filters in the sidebar, a tab per view, the URL in sync.
+
+    A supervisor warehouse gets the supervision pages; a leadership warehouse the program-level
+    pages only, on a state with no peer or participant among its choices."""
+    leadership = warehouse.role == "leadership"
+    arguments = _url_arguments()
+    if state is None:
+        state = ProgramState(warehouse) if leadership else ReviewState(warehouse)
+        if not leadership and "supervisor" not in arguments \
+                and len(state.param.supervisor_id.objects) > 1:
+            state.supervisor_id = state.param.supervisor_id.objects[1]  # a supervisor's week
+        _initial_filters(state, arguments)
+    pages = LEADERSHIP_PAGES if leadership else PAGES
+    try:
+        first = min(max(int(arguments.get("page", 0)), 0), len(pages) - 1)
+    except ValueError:
+        first = 0
+    views = [page(state, active=index == first) for index, page in enumerate(pages)]
+    tabs = pn.Tabs(*[(view.title, view) for view in views], dynamic=True, active=first,
+                   sizing_mode="stretch_width")
+
+    def tab_chosen(event):
+        for index, view in enumerate(views):
+            view.active = index == event.new
+
+    tabs.param.watch(tab_chosen, "active")
+    _sync_url(state, tabs)
+    load = warehouse.load_info
+    if leadership:
+        about = (f"Program-level figures only. Counts from 1 to "
+                 f"{warehouse.settings.min_cell_size - 1} are shown as "
+                 f"&lt;{warehouse.settings.min_cell_size}.")
+    else:
+        about = ("Contains protected health information: pseudonymous participant IDs and "
+                 "contact dates.")
+    notice = pn.pane.HTML(
+        f"<div class='sd-note'>Extract <b>{load['source_folder']}</b>, loaded "
+        f"{fmt_date(load['loaded_at'])}.<br>{about}</div>", sizing_mode="stretch_width")
+    # The Bootstrap template loads no web font: the served page fetches nothing from outside.
+    template = pn.template.BootstrapTemplate(
+        title=LEADERSHIP_TITLE if leadership else TITLE, sidebar=[*sidebar(state), notice],
+        main=[tabs], header_background=OKABE_ITO["blue"], sidebar_width=300)
+    template.state, template.views, template.tabs = state, views, tabs
+    return template
+
+
+def serve(database: str | Path, port: int = 5006, address: str | None = None,
+          settings: str | Path | None = None, role: str = "supervisor", show: bool = False,
+          allow_websocket_origin: list[str] | None = None) -> None:
+    """Serve the dashboard until interrupted; one read-only warehouse for every session."""
+    warehouse = open_warehouse(database, role=role, settings=settings)
+    pn.serve({"/": lambda: build(warehouse)}, port=port, address=address, show=show,
+             title=LEADERSHIP_TITLE if role == "leadership" else TITLE,
+             websocket_origin=allow_websocket_origin, threaded=False)
+
+
+__all__ = ["ALL", "build", "serve"]

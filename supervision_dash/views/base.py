@@ -1,0 +1,87 @@
+"""What every page of the dashboard shares: it follows the session's filters, and works only
+while it is shown.
+
+A view computes its data (frames from ReviewState, never SQL) and then shows it by updating the
+panes it built once, so a filter change swaps values instead of rebuilding the page. In a
+served page the queries run in a worker thread (DuckDB releases the GIL) while a loading
+spinner covers the view; a newer filter change supersedes an older one still running. In a
+notebook or a test, `refresh()` does the same work synchronously.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+
+import panel as pn
+import param
+
+from ..state import ProgramState
+
+WATCHED = ("as_of", "site", "supervisor_id", "peer_id", "measure")
+
+
+class View(pn.viewable.Viewer):
+    """A dashboard page. Subclasses build their panes in `_build`, fetch frames in `compute`,
+    and put them on screen in `show`."""
+
+    title = "View"
+    watched: tuple[str, ...] = WATCHED[:4]
+
+    active = param.Boolean(default=True, doc="Only a shown view refreshes on a filter change.")
+
+    def __init__(self, state: ProgramState, **params):
+        super().__init__(**params)
+        self.state = state
+        self._stale = True
+        self._generation = itertools.count()
+        self._current = 0
+        self._layout = self._build()
+        watched = [name for name in self.watched if name in state.param]
+        if watched:
+            state.param.watch(self._filters_changed, watched)
+        if self.active:
+            self.refresh()
+
+    # subclasses implement these three
+    def _build(self) -> pn.viewable.Viewable:
+        raise NotImplementedError
+
+    def compute(self) -> dict:
+        raise NotImplementedError
+
+    def show(self, data: dict) -> None:
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        """Fetch and show the data for the current filters, now."""
+        data = self.compute()
+        with pn.io.hold():
+            self.show(data)
+        self._stale = False
+
+    async def _refresh_in_background(self) -> None:
+        generation = self._current = next(self._generation)
+        self._layout.loading = True
+        try:
+            data = await asyncio.to_thread(self.compute)
+            if generation == self._current:  # a newer change has not overtaken this one
+                with pn.io.hold():
+                    self.show(data)
+                self._stale = False
+        finally:
+            if generation == self._current:
+                self._layout.loading = False
+
+    async def _filters_changed(self, *events) -> None:
+        self._stale = True
+        if self.active:
+            await self._refresh_in_background()
+
+    @param.depends("active", watch=True)
+    async def _shown(self) -> None:
+        if self.active and self._stale:
+            await self._refresh_in_background()
+
+    def __panel__(self):
+        return self._layout

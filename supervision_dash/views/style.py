@@ -1,0 +1,148 @@
+"""One look for every view: a colour-blind-safe palette, one severity scheme, tables with a
+whole-table CSV download, and empty states that say why.
+
+Colours are Okabe & Ito's (2008) palette, distinguishable with the common colour-vision
+deficiencies; a severity is never shown by colour alone (its word is always written too).
+"""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import panel as pn
+
+from ..disclosure import for_display
+
+OKABE_ITO = {
+    "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
+    "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "grey": "#999999",
+    "black": "#000000",
+}
+CYCLE = [OKABE_ITO[name] for name in ("blue", "orange", "green", "purple", "sky", "vermillion",
+                                      "yellow", "grey")]
+SEVERITY_COLOURS = {"urgent": OKABE_ITO["vermillion"], "review": OKABE_ITO["blue"]}
+CATEGORY_COLOURS = {
+    "improved": OKABE_ITO["green"], "no_reliable_change": OKABE_ITO["grey"],
+    "deteriorated": OKABE_ITO["vermillion"], "unclassified": "#DDDDDD",
+    "recovered": OKABE_ITO["blue"],
+}
+ROLE_COLOURS = {"supervisor": OKABE_ITO["blue"], "self": OKABE_ITO["orange"],
+                "participant": OKABE_ITO["green"], "external": OKABE_ITO["purple"]}
+
+CSS = """
+.sd-cards { display: flex; flex-wrap: wrap; }
+.sd-card { border: 1px solid #d0d7de; border-radius: 8px; padding: 10px 14px; margin: 6px;
+           background: #fff; width: 300px; font-size: 14px; line-height: 1.45; }
+.sd-card h3 { margin: 0 0 6px 0; font-size: 17px; }
+.sd-card .sd-muted { color: #57606a; font-size: 12.5px; }
+.sd-card table { border-collapse: collapse; width: 100%; }
+.sd-card td { padding: 2px 0; vertical-align: top; }
+.sd-card td.sd-figure { text-align: right; font-weight: 600; white-space: nowrap; }
+.sd-bar { background: #eaeef2; border-radius: 3px; height: 8px; margin: 2px 0 6px 0; }
+.sd-bar > div { height: 8px; border-radius: 3px; }
+.sd-badge { display: inline-block; border-radius: 10px; padding: 0 8px; margin-right: 4px;
+            color: #fff; font-size: 12.5px; font-weight: 600; }
+.sd-empty { color: #57606a; font-style: italic; padding: 12px; border: 1px dashed #d0d7de;
+            border-radius: 6px; }
+.sd-note { color: #57606a; font-size: 12.5px; }
+"""
+pn.extension("tabulator", raw_css=[CSS], loading_indicator=True, notifications=False)
+
+
+def empty(message: str) -> pn.pane.HTML:
+    """An empty state that says why there is nothing to show."""
+    return pn.pane.HTML(f'<div class="sd-empty">{_escape(message)}</div>',
+                        sizing_mode="stretch_width", css_classes=["sd-empty-state"])
+
+
+def why_empty(frame: pd.DataFrame, otherwise: str) -> str:
+    """The note of an absent optional table ('no fidelity extract loaded') or ``otherwise``."""
+    notes = frame.attrs.get("notes") or []
+    return notes[0].capitalize() + "." if notes else otherwise
+
+
+def _escape(text: str) -> str:
+    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+def badge(text: str, colour: str) -> str:
+    return f'<span class="sd-badge" style="background:{colour}">{_escape(text)}</span>'
+
+
+def severity_badge(severity: str, count: int | None = None) -> str:
+    label = severity if count is None else f"{count} {severity}"
+    return badge(label, SEVERITY_COLOURS.get(severity, OKABE_ITO["grey"]))
+
+
+def readable_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Dates without a midnight time: DuckDB DATE columns arrive as datetimes."""
+    shown = frame.copy()
+    for column in shown.columns:
+        values = shown[column]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            midnight = values.dropna().dt.normalize().eq(values.dropna()).all()
+            shown[column] = values.dt.strftime("%Y-%m-%d" if midnight else "%Y-%m-%d %H:%M")
+    return shown
+
+
+def colour_severity(tabulator: pn.widgets.Tabulator) -> None:
+    """Write each severity in its colour (the word stays, so colour is never the only cue)."""
+    tabulator.style.map(
+        lambda value: f"color: {SEVERITY_COLOURS[value]}; font-weight: 600"
+        if value in SEVERITY_COLOURS else "", subset=["severity"])
+
+
+def csv_bytes(frame: pd.DataFrame) -> io.BytesIO:
+    """The whole frame as CSV (suppressed cells written as <11), for a download button."""
+    return io.BytesIO(for_display(frame).to_csv(index=False).encode("utf-8"))
+
+
+class Table(pn.viewable.Viewer):
+    """A sortable Tabulator with a button that downloads the whole table as CSV (not just the
+    visible page), and an empty state in place of an empty table."""
+
+    def __init__(self, name: str, empty_message: str = "Nothing to show.", page_size: int = 15,
+                 **tabulator):
+        super().__init__()
+        self.table_name = name
+        self.empty_message = empty_message
+        self.frame = pd.DataFrame()
+        self.tabulator = pn.widgets.Tabulator(
+            pd.DataFrame(), pagination="local", page_size=page_size, disabled=True,
+            show_index=False, sizing_mode="stretch_width", layout="fit_data_table",
+            header_filters=False, **tabulator)
+        self.download = pn.widgets.FileDownload(
+            callback=lambda: csv_bytes(self.frame), filename=f"{name}.csv",
+            label="Download CSV", width=170)
+        self.placeholder = empty(empty_message)
+        for part in (self.download, self.tabulator, self.placeholder):
+            part.visible = False  # until there is something to show
+        self._layout = pn.Column(self.download, self.tabulator, self.placeholder,
+                                 sizing_mode="stretch_width")
+
+    def show(self, frame: pd.DataFrame, empty_message: str | None = None) -> None:
+        self.frame = frame
+        has_rows = len(frame) > 0
+        self.tabulator.value = readable_dates(for_display(frame)).reset_index(drop=True)
+        self.tabulator.visible = self.download.visible = has_rows
+        self.placeholder.object = (f'<div class="sd-empty">'
+                                   f'{_escape(empty_message or self.empty_message)}</div>')
+        self.placeholder.visible = not has_rows
+        self.download.filename = f"{self.table_name}.csv"
+
+    def __panel__(self):
+        return self._layout
+
+
+def fmt_date(value) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    return pd.Timestamp(value).strftime("%a %d %b %Y")
+
+
+def fmt_figure(value, digits: int = 1, suffix: str = "") -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    return f"{value:.{digits}f}{suffix}"

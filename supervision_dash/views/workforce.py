@@ -1,0 +1,79 @@
+"""Workforce, for program managers and leadership: each site's peers, caseloads against
+capacity, supervision and fidelity — counted per site, never a peer's own row.
+
+In the leadership role small counts arrive suppressed (shown "<11"), and a plot leaves a gap
+where a figure is hidden rather than drawing a number that could point at a person.
+"""
+
+from __future__ import annotations
+
+import holoviews as hv
+import pandas as pd
+import panel as pn
+
+from .base import View
+from .style import OKABE_ITO, Table, empty, why_empty
+
+BAND_COLOURS = {"below 3": OKABE_ITO["vermillion"], "3 to 3.5": OKABE_ITO["orange"],
+                "3.5 to 4": OKABE_ITO["yellow"], "4 to 4.5": OKABE_ITO["sky"],
+                "4.5 and above": OKABE_ITO["blue"]}
+
+
+def utilisation_by_site(workforce: pd.DataFrame) -> hv.Element:
+    data = workforce.dropna(subset=["utilization"])
+    return (hv.Bars(data, "site", ["utilization", "active_participants"]).opts(
+        color=OKABE_ITO["blue"], tools=["hover"]) * hv.HLine(1.0).opts(
+        color=OKABE_ITO["black"], line_dash="dashed")).opts(
+        responsive=True, height=280, xlabel="Site", ylabel="Active ÷ capacity",
+        title="Caseload utilisation by site (dashed: capacity; hidden figures left out)")
+
+
+def fidelity_bands(distribution: pd.DataFrame) -> hv.Element:
+    data = distribution.dropna(subset=["peers"]).astype({"peers": float})
+    return hv.Bars(data, ["site", "band"], "peers").opts(
+        stacked=True, cmap=BAND_COLOURS, responsive=True, height=280, tools=["hover"],
+        xlabel="Site", ylabel="Peers", legend_position="right",
+        title="Peers by band of their latest supervisor fidelity total (hidden counts left out)")
+
+
+class WorkforceView(View):
+    """Site-level caseloads, supervision and fidelity."""
+
+    title = "Workforce"
+    watched = ("as_of", "site")
+
+    def _build(self):
+        self.note = pn.pane.HTML(css_classes=["sd-note"], sizing_mode="stretch_width")
+        self.placeholder = empty("")
+        self.utilisation = pn.pane.HoloViews(sizing_mode="stretch_width")
+        self.table = Table("workforce", "No peers in this scope.")
+        self.bands = pn.pane.HoloViews(sizing_mode="stretch_width")
+        self.bands_table = Table("fidelity_distribution", "No supervisor fidelity ratings.")
+        return pn.Column(self.note, self.placeholder, self.utilisation, self.table,
+                         pn.pane.HTML("<h2>Fidelity</h2>"), self.bands, self.bands_table,
+                         sizing_mode="stretch_width")
+
+    def compute(self) -> dict:
+        return {"workforce": self.state.workforce(),
+                "bands": self.state.fidelity_distribution()}
+
+    def show(self, data: dict) -> None:
+        workforce, bands = data["workforce"], data["bands"]
+        role = self.state.warehouse.role
+        self.note.object = (
+            "Counts per site; no peer's own row. " + (
+                f"Counts from 1 to {self.state.settings.min_cell_size - 1} are shown as "
+                f"&lt;{self.state.settings.min_cell_size}, and so are any figures that would "
+                "reveal them." if role == "leadership" else ""))
+        has = len(workforce) > 0
+        self.placeholder.object = (f"<div class='sd-empty'>"
+                                   f"{why_empty(workforce, 'No peers in this scope.')}</div>")
+        self.placeholder.visible = not has
+        self.utilisation.visible = bool(has and workforce["utilization"].notna().any())
+        if self.utilisation.visible:
+            self.utilisation.object = utilisation_by_site(workforce)
+        self.table.show(workforce)
+        self.bands.visible = bool(len(bands) and bands["peers"].notna().any())
+        if self.bands.visible:
+            self.bands.object = fidelity_bands(bands)
+        self.bands_table.show(bands, why_empty(bands, "No supervisor fidelity ratings."))
