@@ -41,18 +41,24 @@ assigned AS (
 -- Contacts of the last five weeks by the peers in scope (a range on the stored, time-ordered
 -- column, so DuckDB reads only those weeks).
 recent AS (
-    SELECT contact_id, participant_id, peer_id, started_at, duration_min, group_session_id,
+    SELECT participant_id, peer_id, started_at, duration_min, group_session_id,
            started_at >= CAST($as_of - 6 AS TIMESTAMP) AS this_week
     FROM contacts
     WHERE started_at >= CAST($as_of - 34 AS TIMESTAMP)
       AND started_at < CAST($as_of + 1 AS TIMESTAMP)
       AND peer_id IN (SELECT peer_id FROM scope)
 ),
--- The peer's own time: one sitting per contact, or per group session however many attended.
+-- The peer's own time: each contact, except that a group session counts once however many
+-- attended.
 sittings AS (
-    SELECT peer_id, this_week, max(duration_min) AS minutes
+    SELECT peer_id, this_week, duration_min AS minutes
     FROM recent
-    GROUP BY peer_id, this_week, coalesce(group_session_id, contact_id)
+    WHERE group_session_id IS NULL
+    UNION ALL
+    SELECT peer_id, this_week, max(duration_min)
+    FROM recent
+    WHERE group_session_id IS NOT NULL
+    GROUP BY peer_id, this_week, group_session_id
 ),
 hours AS (
     SELECT peer_id,

@@ -27,31 +27,36 @@ WITH scope AS (
       AND ($supervisor_id IS NULL OR supervisor_id = $supervisor_id)
       AND ($peer_id IS NULL OR peer_id = $peer_id)
 ),
--- The latest episode day of each peer and rater role up to as_of (null: every episode counts).
-latest AS (
-    SELECT peer_id, rater_role,
-           CASE WHEN NOT coalesce($all_episodes, false) THEN max(rated_on) END AS latest_on
+-- The episodes that count, as (peer, rater role, day): the latest of each peer and rater
+-- role up to as_of, or every one with all_episodes. Both halves are scoped before anything is
+-- grouped, and the rows are then found by an equality join.
+rated AS (
+    SELECT peer_id, rater_role, rated_on
     FROM fidelity
     WHERE rated_on <= $as_of
       AND ($rater_role IS NULL OR rater_role = $rater_role)
-    GROUP BY peer_id, rater_role
+      AND peer_id IN (SELECT peer_id FROM scope)
 ),
-chosen AS (
-    SELECT l.peer_id, s.site, l.rater_role, l.latest_on
-    FROM latest l
-    JOIN scope s USING (peer_id)
+episodes AS (
+    SELECT peer_id, rater_role, max(rated_on) AS rated_on
+    FROM rated
+    WHERE NOT coalesce($all_episodes, false)
+    GROUP BY peer_id, rater_role
+    UNION ALL
+    SELECT DISTINCT peer_id, rater_role, rated_on
+    FROM rated
+    WHERE coalesce($all_episodes, false)
 )
 SELECT
     f.peer_id,
-    c.site,
+    s.site,
     f.rater_role,
     f.rated_on,
     f.domain,
     round(avg(f.score), 2) AS domain_score,
     count(*) AS items_rated
 FROM fidelity f
-JOIN chosen c ON f.peer_id = c.peer_id AND f.rater_role = c.rater_role
-WHERE f.rated_on <= $as_of
-  AND (c.latest_on IS NULL OR f.rated_on = c.latest_on)
-GROUP BY f.peer_id, c.site, f.rater_role, f.rated_on, f.domain
-ORDER BY c.site, f.peer_id, f.rater_role, f.rated_on, f.domain
+JOIN episodes e USING (peer_id, rater_role, rated_on)
+JOIN scope s USING (peer_id)
+GROUP BY f.peer_id, s.site, f.rater_role, f.rated_on, f.domain
+ORDER BY s.site, f.peer_id, f.rater_role, f.rated_on, f.domain
