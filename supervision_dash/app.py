@@ -115,7 +115,9 @@ def build(warehouse: Warehouse, state: ProgramState | None = None) -> pn.templat
     except ValueError:
         first = 0
     views = [page(state, active=index == first) for index, page in enumerate(pages)]
-    tabs = pn.Tabs(*[(view.title, view) for view in views], dynamic=True, active=first,
+    # Every tab is built with the page (dynamic tabs raced Tabulator's first render); a view
+    # not shown still fetches nothing until it is shown.
+    tabs = pn.Tabs(*[(view.title, view) for view in views], active=first,
                    sizing_mode="stretch_width")
 
     def tab_chosen(event):

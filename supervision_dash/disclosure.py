@@ -10,8 +10,9 @@ smallest visible cell of a constraint that pins a suppressed cell is hidden too,
 pinned. Rates and statistics are then hidden when their denominator is under min_cell or any
 count they are computed from is hidden (a rate times a visible denominator gives the count).
 
-The result keeps numbers numeric: hidden cells are missing values and `frame.attrs
-["suppressed"]` lists them by column; `for_display` turns them into "<11".
+The result keeps numbers numeric: hidden cells are missing values, `frame.attrs["suppressed"]`
+lists them by column and `frame.attrs["small"]` the small counts among them; `for_display`
+writes a small count as "<11" and any other hidden cell as "n/s" (not shown).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ def suppress(frame: pd.DataFrame, columns: Iterable[Column], min_cell: int = 11)
     keys = [c.name for c in columns if c.base_kind == "key"]
     values = frame[counts].apply(pd.to_numeric).to_numpy(dtype=float) if counts else np.zeros(
         (len(frame), 0))
-    hidden = (values >= 1) & (values < min_cell)
+    small = (values >= 1) & (values < min_cell)
+    hidden = small
     constraints = _constraints(frame, keys, counts, kinds)
     hidden = _complement(values, hidden, constraints)
 
@@ -53,7 +55,9 @@ def suppress(frame: pd.DataFrame, columns: Iterable[Column], min_cell: int = 11)
         if denominator in frame.columns:
             mask |= pd.to_numeric(frame[denominator]).fillna(0).to_numpy() < min_cell
         _hide(result, column.name, mask, suppressed)
-    result.attrs = {**frame.attrs, "suppressed": suppressed, "min_cell": min_cell}
+    result.attrs = {**frame.attrs, "suppressed": suppressed, "min_cell": min_cell,
+                    "small": {name: [int(row) for row in np.flatnonzero(small[:, index])]
+                              for index, name in enumerate(counts) if small[:, index].any()}}
     return result
 
 
@@ -157,14 +161,23 @@ def _complement(values: np.ndarray, hidden: np.ndarray, constraints) -> np.ndarr
     return hidden
 
 
+HIDDEN_LABEL = "n/s"
+
+
 def for_display(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with hidden cells written as "<11" (for tables and CSV downloads)."""
+    """The frame as a table or CSV shows it: a small count as "<11", and every other hidden
+    cell (hidden only so that a small count cannot be worked out, or a rate or mean over too
+    few) as "n/s", not shown — never "<11" for a figure that may be large."""
     suppressed = frame.attrs.get("suppressed", {})
     if not suppressed:
         return frame
-    label = f"<{frame.attrs.get('min_cell', 11)}"
+    small_label = f"<{frame.attrs.get('min_cell', 11)}"
+    small = frame.attrs.get("small", {})
     shown = frame.copy()
     for name, rows in suppressed.items():
         shown[name] = shown[name].astype(object)
-        shown.iloc[rows, shown.columns.get_loc(name)] = label
+        column = shown.columns.get_loc(name)
+        shown.iloc[rows, column] = HIDDEN_LABEL
+        if small.get(name):
+            shown.iloc[small[name], column] = small_label
     return shown

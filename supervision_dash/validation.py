@@ -51,7 +51,10 @@ def validate(path: str | Path) -> Report:
 def stage_and_check(folder: Path, con: duckdb.DuckDBPyConnection,
                     progress=None) -> tuple[Report, dict[str, StagedTable]]:
     """Stage every table of the extract into ``con`` and check it; the loader reuses both."""
-    con.execute("SET enable_progress_bar = false")
+    try:
+        con.execute("SET enable_progress_bar = false")
+    except duckdb.Error:  # in Jupyter without ipywidgets DuckDB refuses to touch the setting
+        pass
     report = Report(extract=folder.name or str(folder))
     if not folder.is_dir():
         report.add("error", "extract", None, "folder", "the extract folder does not exist")

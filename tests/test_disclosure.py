@@ -66,10 +66,11 @@ def test_rates_go_with_their_counts_and_small_denominators():
     assert hidden.loc[1, "rate"] and hidden.loc[1, "mean_minutes"]
 
 
-def test_display_writes_hidden_cells_as_less_than_eleven():
+def test_display_writes_small_counts_as_less_than_eleven_and_complements_as_not_shown():
     frame = pd.DataFrame({"site": ["A", "B", "C"], "people": [3, 40, 30]})
     shown = for_display(suppress(frame, _columns(("site", "key"), ("people", "count"))))
-    assert shown["people"].tolist() == ["<11", 40, "<11"]
+    # 30 is hidden only to protect the 3: it is not "<11"
+    assert shown["people"].tolist() == ["<11", 40, "n/s"]
 
 
 def test_min_cell_is_configurable():

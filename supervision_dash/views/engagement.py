@@ -76,8 +76,9 @@ class EngagementView(View):
                                      "</div>")
         self.no_engagement.visible = not has
         self.chart.visible = has
-        if has:
-            self.chart.object = engagement_chart(by_site, program)
+        if has:  # months before anyone was active are left off the axis
+            self.chart.object = engagement_chart(by_site[by_site["active_participants"] > 0],
+                                                 program[program["active_participants"] > 0])
         self.table.show(by_site)
         rows = equity[equity["dimension"] == self.dimension.value]
         self.equity_chart.visible = bool(len(rows) > 0)

@@ -13,7 +13,7 @@ import pandas as pd
 import panel as pn
 
 from .base import View
-from .style import OKABE_ITO, ROLE_COLOURS, Table, empty, why_empty
+from .style import CYCLE, OKABE_ITO, ROLE_COLOURS, Table, empty, why_empty
 
 MAX_HEATMAP_PEERS = 40
 MAX_TREND_PEERS = 12
@@ -21,13 +21,15 @@ MAX_TREND_PEERS = 12
 
 def heatmap(domains: pd.DataFrame) -> hv.Element:
     peers = sorted(domains["peer_id"].unique())[:MAX_HEATMAP_PEERS]
-    data = domains[domains["peer_id"].isin(peers)]
+    data = domains[domains["peer_id"].isin(peers)].assign(
+        # dark cells (low scores on cividis) get white figures, light ones black
+        ink=lambda frame: frame["domain_score"].map(lambda v: "white" if v < 3.2 else "black"))
     return (hv.HeatMap(data, ["domain", "peer_id"], ["domain_score", "rated_on"]).opts(
         cmap="cividis", clim=(1, 5), colorbar=True, tools=["hover"], xrotation=30,
         responsive=True, height=max(260, 24 * len(peers) + 120), xlabel="Domain",
         ylabel="Peer", title="Latest supervisor rating by domain (1 = rarely … 5 = almost always)")
-        * hv.Labels(data, ["domain", "peer_id"], "domain_score").opts(
-            text_font_size="8pt", text_color="white"))
+        * hv.Labels(data, ["domain", "peer_id"], ["domain_score", "ink"]).opts(
+            text_font_size="8pt", text_color="ink"))
 
 
 def thresholds(settings) -> hv.Overlay:
@@ -48,8 +50,11 @@ def trend(scores: pd.DataFrame, settings) -> hv.Element:
         title = f"{peers[0]}: total by rater over episodes"
     else:
         supervisor = scores[scores["rater_role"] == "supervisor"]
-        curves = [hv.Curve(group, "rated_on", "total_score", label=peer)
-                  for peer, group in supervisor.groupby("peer_id")][:MAX_TREND_PEERS]
+        # a marker on every episode, so a peer rated once still shows
+        curves = [hv.Curve(group, "rated_on", "total_score", label=peer).opts(color=colour)
+                  * hv.Scatter(group, "rated_on", "total_score").opts(color=colour, size=6)
+                  for (peer, group), colour in zip(supervisor.groupby("peer_id"), CYCLE * 2,
+                                                   strict=False)][:MAX_TREND_PEERS]
         title = ("Supervisor-rated total over episodes"
                  + (f" (first {MAX_TREND_PEERS} peers; choose a peer for one)"
                     if len(peers) > MAX_TREND_PEERS else ""))
@@ -73,7 +78,7 @@ def gap(latest: pd.DataFrame, settings) -> hv.Element:
         for role, marker in (("supervisor", "circle"), ("self", "triangle"))]
     return (segments * points[0] * points[1] * hv.VLine(settings.fidelity_standard).opts(
         color=OKABE_ITO["green"], line_dash="dashed")).opts(
-        responsive=True, height=max(240, 22 * len(wide) + 100), xlim=(1, 5),
+        responsive=True, height=max(240, 22 * len(wide) + 100), xlim=(0.9, 5.1),
         xlabel="Total (1–5)", ylabel="Peer", legend_position="top_left",
         title="Latest total: supervisor (●) and self (▲)")
 

@@ -21,13 +21,19 @@ WEEKS_CHARTED = 12
 CONTEXT_DAYS = {"concentration": 28}  # the flag looked at 28 days of contacts
 
 
-def flags_chart(weekly: pd.DataFrame) -> hv.Element:
-    """Flags per week, stacked by severity (colour and legend word both say which)."""
-    totals = weekly.groupby(["week_ending", "severity"], as_index=False)["flags"].sum() \
-        if len(weekly) else weekly
-    return hv.Bars(totals, ["week_ending", "severity"], "flags").opts(
+def flags_chart(weekly: pd.DataFrame, last_week: dt.date) -> hv.Element:
+    """Flags per week, stacked by severity (colour and legend word both say which); every one
+    of the weeks is on the axis, an empty week as an empty slot."""
+    weeks = [last_week - dt.timedelta(days=7 * back) for back in range(WEEKS_CHARTED - 1, -1, -1)]
+    labels = {week: f"{week:%d %b}" for week in weeks}
+    rows = weekly.assign(week=pd.to_datetime(weekly["week_ending"]).dt.date.map(labels))
+    totals = rows.groupby(["week", "severity"], as_index=False)["flags"].sum()
+    slots = pd.MultiIndex.from_product([list(labels.values()), ["urgent", "review"]],
+                                       names=["week", "severity"])
+    totals = totals.set_index(["week", "severity"]).reindex(slots, fill_value=0).reset_index()
+    return hv.Bars(totals, ["week", "severity"], "flags").opts(
         stacked=True, cmap=SEVERITY_COLOURS, responsive=True, height=260, tools=["hover"],
-        xlabel="Week ending", ylabel="Flags", xrotation=45, legend_position="top_left",
+        xlabel="Week ending", ylabel="Flags", legend_position="top_left",
         title=f"Flags per week, last {WEEKS_CHARTED} weeks "
               "(peer rules are counted on each window's last day)")
 
@@ -46,7 +52,7 @@ class FlagsView(View):
         self.window = pn.widgets.DateRangePicker(label="Window (contacts dated)", width=260)
         self.chart = pn.pane.HoloViews(sizing_mode="stretch_width", min_height=260)
         self.table = Table("flags", "No flags in this window.", page_size=15,
-                           selectable=1, widths={"detail": 560})
+                           selectable=1)
         self.behind = Table("flag_contacts", "Choose a flag to see the contacts behind it.")
         self.behind_note = pn.pane.HTML(css_classes=["sd-note"])
         for widget in (self.rules, self.severities, self.window):
@@ -78,8 +84,10 @@ class FlagsView(View):
                       & flags["severity"].isin(self.severities.value)]
         self.table.show(shown.reset_index(drop=True), why_empty(
             flags, f"No flags between {start} and {end} for these filters."))
+        self.table.tabulator.value = self.table.tabulator.value.assign(
+            rule=lambda frame: frame["rule"].map(RULE_NAMES).fillna(frame["rule"]))
         colour_severity(self.table.tabulator)
-        self.chart.object = flags_chart(data["weekly"])
+        self.chart.object = flags_chart(data["weekly"], self.state.as_of)
         self._show_behind(None)
 
     def _flag_chosen(self, event) -> None:

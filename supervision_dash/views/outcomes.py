@@ -31,8 +31,9 @@ def categories_chart(summary: pd.DataFrame, group: str) -> hv.Element:
         stacked=True, cmap={CATEGORIES[k]: v for k, v in CATEGORY_COLOURS.items()
                             if k in CATEGORIES},
         responsive=True, height=300, tools=["hover"], xrotation=45, ylim=(0, 100),
-        xlabel=group.replace("_id", ""), ylabel="% of participants with a baseline and a later "
-        "score", legend_position="right", title="Reliable change by " + group.replace("_id", ""))
+        xlabel=group.replace("_id", ""), ylabel="% of pairs", legend_position="right",
+        title="Reliable change by " + group.replace("_id", "")
+        + " (a pair: a baseline and a later score)")
 
 
 def trajectories(lines: pd.DataFrame, medians: pd.DataFrame, measure: str) -> hv.Element:
@@ -136,9 +137,14 @@ class OutcomesView(View):
 
     @staticmethod
     def _show_pair(plot, table, frame, chart, needed) -> None:
+        """A chart and its table, or — without the extract they need — a note saying so."""
+        if frame.attrs.get("notes"):
+            plot.visible = False
+            table.show(frame.iloc[0:0], why_empty(frame, ""))
+            return
         usable = frame[frame[needed].notna() & (frame[needed] != 0)] if len(frame) else frame
-        table.show(frame, why_empty(frame, "Nothing recorded in this scope."))
-        plot.visible = bool(len(usable) > 0 and not frame.attrs.get("notes"))
+        table.show(frame, "Nothing recorded in this scope.")
+        plot.visible = bool(len(usable) > 0)
         if plot.visible:
             plot.object = chart(usable)
 

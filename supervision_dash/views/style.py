@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 
+import holoviews as hv
 import pandas as pd
 import panel as pn
 
@@ -48,12 +49,22 @@ CSS = """
 .sd-note { color: #57606a; font-size: 12.5px; }
 """
 pn.extension("tabulator", raw_css=[CSS], loading_indicator=True, notifications=False)
+# The Bokeh plotting backend, loaded here so the plot options exist even when pn.extension ran
+# before HoloViews was imported (as in a notebook that sets Panel up first).
+if "bokeh" in hv.Store.renderers:
+    hv.Store.set_current_backend("bokeh")
+else:
+    hv.extension("bokeh", logo=False)
+# Scrolling the page over a plot scrolls the page: no tool is active until chosen.
+hv.opts.defaults(*[getattr(hv.opts, element)(active_tools=[]) for element in (
+    "Area", "Bars", "Curve", "HeatMap", "Histogram", "Path", "Scatter", "Segments")])
 
 
 def empty(message: str) -> pn.pane.HTML:
-    """An empty state that says why there is nothing to show."""
+    """An empty state that says why there is nothing to show (hidden while it says nothing)."""
     return pn.pane.HTML(f'<div class="sd-empty">{_escape(message)}</div>',
-                        sizing_mode="stretch_width", css_classes=["sd-empty-state"])
+                        sizing_mode="stretch_width", css_classes=["sd-empty-state"],
+                        visible=bool(message))
 
 
 def why_empty(frame: pd.DataFrame, otherwise: str) -> str:
@@ -104,7 +115,7 @@ class Table(pn.viewable.Viewer):
     visible page), and an empty state in place of an empty table."""
 
     def __init__(self, name: str, empty_message: str = "Nothing to show.", page_size: int = 15,
-                 **tabulator):
+                 wrap: tuple[str, ...] = ("detail", "message"), **tabulator):
         super().__init__()
         self.table_name = name
         self.empty_message = empty_message
@@ -112,7 +123,9 @@ class Table(pn.viewable.Viewer):
         self.tabulator = pn.widgets.Tabulator(
             pd.DataFrame(), pagination="local", page_size=page_size, disabled=True,
             show_index=False, sizing_mode="stretch_width", layout="fit_data_table",
-            header_filters=False, **tabulator)
+            header_filters=False,
+            formatters={column: {"type": "textarea"} for column in wrap},  # long text wraps
+            widths={column: 420 for column in wrap}, **tabulator)
         self.download = pn.widgets.FileDownload(
             callback=lambda: csv_bytes(self.frame), filename=f"{name}.csv",
             label="Download CSV", width=170)
@@ -120,7 +133,8 @@ class Table(pn.viewable.Viewer):
         for part in (self.download, self.tabulator, self.placeholder):
             part.visible = False  # until there is something to show
         self._layout = pn.Column(self.download, self.tabulator, self.placeholder,
-                                 sizing_mode="stretch_width")
+                                 sizing_mode="stretch_width", min_height=40,
+                                 css_classes=["sd-table"])
 
     def show(self, frame: pd.DataFrame, empty_message: str | None = None) -> None:
         self.frame = frame

@@ -75,8 +75,7 @@ class WeeklyReview(View):
             description="A standalone file to file or print: no server or network needed.")
         # one pane for every card: a filter change sends one HTML string, not a model per card
         self.cards = pn.pane.HTML(sizing_mode="stretch_width", margin=0)
-        self.flags = Table("flags_this_week", "No flags this week.", page_size=20,
-                           widths={"detail": 560})
+        self.flags = Table("flags_this_week", "No flags this week.", page_size=20)
         return pn.Column(
             pn.Row(self.heading, self.packet, sizing_mode="stretch_width"), self.cards,
             pn.pane.HTML("<h2>Flags to discuss</h2>"), self.flags, sizing_mode="stretch_width")

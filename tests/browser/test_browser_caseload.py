@@ -1,0 +1,35 @@
+"""The caseload table's "Download CSV" saves the whole table, not the page on screen."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from playwright.sync_api import expect
+from tiny_program import ALL_PEERS
+
+
+def test_download_csv_has_every_peer_in_scope_not_just_the_first_page(dashboard):
+    dashboard.choose("Supervisor", "All")
+    expect(dashboard.summary).to_contain_text(f"All supervisors · {len(ALL_PEERS)} peers")
+    dashboard.open_tab("Caseload")
+    page = dashboard.page
+    caseload = page.locator(".tabulator:visible").filter(
+        has=page.locator(".tabulator-col-title:text-is('Utilisation')"))
+    # 17 peers at 15 a page: the table shows the first page and offers a second.
+    expect(caseload.locator(".tabulator-row")).to_have_count(15)
+    expect(caseload.locator(".tabulator-page[data-page='2']")).to_be_visible()
+    expect(caseload.locator(".tabulator-row").first).to_contain_text("P01")
+    expect(caseload).not_to_contain_text("P17")
+
+    button = page.locator("button:visible", has_text="Download CSV").first
+    with page.expect_download() as download_info:
+        button.click()
+    download = download_info.value
+    assert download.suggested_filename == "caseload.csv"
+    with open(download.path(), encoding="utf-8") as handle:
+        frame = pd.read_csv(io.StringIO(handle.read()), dtype={"peer_id": str})
+    assert list(frame["peer_id"]) == ALL_PEERS
+    assert frame.set_index("peer_id").loc["P02", "active_participants"] == 3
+    assert frame.set_index("peer_id").loc["P02", "caseload_capacity"] == 2
+    assert set(frame["supervisor_id"]) == {"SV1", "SV2", "SV3"}
