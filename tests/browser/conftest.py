@@ -63,14 +63,14 @@ def free_port() -> int:
 class Server:
     """A `supervision-dash serve` process; its log is kept to check for tracebacks."""
 
-    def __init__(self, database: Path, log: Path):
+    def __init__(self, database: Path, log: Path, *options: str):
         self.port = free_port()
         self.url = f"http://localhost:{self.port}/"
         self.log = log
         self._log_file = log.open("wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "supervision_dash.cli", "serve", "--db", str(database),
-             "--port", str(self.port)],
+             "--port", str(self.port), *options],
             stdout=self._log_file, stderr=subprocess.STDOUT, cwd=database.parent,
             env={**os.environ, "PYTHONUNBUFFERED": "1"})
         self._wait()
@@ -105,13 +105,13 @@ class Server:
         self._log_file.close()
 
 
-def _serve(folder: Path, tables: dict) -> Server:
+def _serve(folder: Path, tables: dict, *options: str) -> Server:
     from supervision_dash import load
 
     extract = write_extract(folder / "extract", tables, base={})
     database = folder / "tiny.duckdb"
     load(extract, database)
-    return Server(database, folder / "server.log")
+    return Server(database, folder / "server.log", *options)
 
 
 @pytest.fixture(scope="session")
@@ -138,6 +138,14 @@ def server_without_fidelity(tmp_path_factory):
     """The same extract without the optional fidelity table."""
     tables = {name: text for name, text in TINY.items() if name != "fidelity"}
     running = _serve(tmp_path_factory.mktemp("served_no_fidelity"), tables)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def leadership_server(tmp_path_factory):
+    """The same extract served in the leadership role."""
+    running = _serve(tmp_path_factory.mktemp("served_leadership"), TINY, "--role", "leadership")
     yield running
     running.stop()
 

@@ -1,0 +1,98 @@
+"""Leadership serving: program-level pages only, and no person exposed — no participant or
+peer ID in the page, in any websocket message, or in any download, and no count of 1–10
+wherever a count is suppressed."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from playwright.sync_api import expect
+from served_dashboard import DEEP_TEXT
+from tiny_program import ALL_PEERS, PARTICIPANTS
+
+from supervision_dash.catalogue import Catalogue, builtin_folder
+
+LEADERSHIP_TABS = ["Workforce", "Engagement & equity", "Outcomes"]
+PARTICIPANT_IDS = [line.split(",")[0] for line in PARTICIPANTS.splitlines()[1:]]
+COUNT_COLUMNS = {column.name for spec in Catalogue([builtin_folder()]).values()
+                 for column in spec.columns if column.base_kind == "count"}
+
+
+def _identifiers_in(text: str) -> list[str]:
+    return [identifier for identifier in [*PARTICIPANT_IDS, *ALL_PEERS]
+            if re.search(rf"(?<![A-Za-z0-9]){identifier}(?![A-Za-z0-9])", text)]
+
+
+@pytest.fixture(scope="module")
+def visit(browser, browser_context_args, leadership_server):
+    """Open every leadership tab, download every table, and keep every websocket frame."""
+    context = browser.new_context(**browser_context_args)
+    page = context.new_page()
+    frames, downloads, problems = [], {}, []
+    page.on("websocket", lambda socket: (
+        socket.on("framereceived", lambda payload: frames.append(payload)),
+        socket.on("framesent", lambda payload: frames.append(payload))))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda message: problems.append(message.text)
+            if message.type == "error" else None)
+    response = page.goto(leadership_server.url)
+    first_html = response.text()
+    texts = {}
+    for tab in LEADERSHIP_TABS:
+        page.locator(".bk-tab", has_text=tab).first.click()
+        buttons = page.locator("button:visible", has_text="Download CSV")
+        expect(buttons.first).to_be_visible(timeout=30_000)
+        expect(page.locator(".pn-loading")).to_have_count(0, timeout=30_000)
+        for index in range(buttons.count()):
+            with page.expect_download() as download:
+                buttons.nth(index).click()
+            saved = download.value
+            downloads[f"{tab}/{saved.suggested_filename}"] = saved.path().read_text()
+        texts[tab] = page.evaluate(DEEP_TEXT) + " " + page.content()
+    tab_names = page.locator(".bk-tab").all_inner_texts()
+    yield {"page": page, "frames": frames, "downloads": downloads, "texts": texts,
+           "first_html": first_html, "tabs": tab_names, "problems": problems}
+    context.close()
+
+
+def test_only_program_level_pages_are_served(visit):
+    assert visit["tabs"] == LEADERSHIP_TABS
+    assert visit["problems"] == []
+
+
+def test_no_participant_or_peer_id_in_the_page(visit):
+    for tab, text in visit["texts"].items():
+        assert _identifiers_in(text) == [], tab
+    assert _identifiers_in(visit["first_html"]) == []
+
+
+def test_no_participant_or_peer_id_in_any_websocket_message(visit):
+    assert len(visit["frames"]) > 10  # the pages did talk to the server
+    for payload in visit["frames"]:
+        text = payload if isinstance(payload, str) else payload.decode("latin-1")
+        assert _identifiers_in(text) == []
+
+
+def test_downloads_hold_no_identifier_and_no_small_count(visit):
+    assert {"Workforce/workforce.csv", "Engagement & equity/engagement.csv",
+            "Engagement & equity/equity.csv", "Outcomes/outcome_summary.csv"} <= set(
+        visit["downloads"])
+    for name, content in visit["downloads"].items():
+        assert _identifiers_in(content) == [], name
+        for row in csv.DictReader(io.StringIO(content)):
+            for column, value in row.items():
+                if column in COUNT_COLUMNS and value not in ("", "<11", "n/s"):
+                    assert not 1 <= float(value) <= 10, (name, column, value)
+
+
+def test_suppressed_counts_show_as_less_than_eleven(visit):
+    # The tiny program's sites hold 3 (North) and 14 (South) peers: North's count is small,
+    # and South's is hidden too, or the program's 17 would give North's away.
+    workforce = list(csv.DictReader(io.StringIO(visit["downloads"]["Workforce/workforce.csv"])))
+    by_site = {row["site"]: row for row in workforce}
+    assert by_site["North"]["peers"] == "<11"
+    assert by_site["South"]["peers"] == "n/s"
+    assert "<11" in visit["texts"]["Workforce"]
