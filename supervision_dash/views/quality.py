@@ -10,7 +10,7 @@ from __future__ import annotations
 import panel as pn
 
 from .base import View
-from .style import Table, _escape, fmt_date
+from .style import Table, escape_html, fmt_date
 
 
 class DataQualityView(View):
@@ -34,10 +34,10 @@ class DataQualityView(View):
         load, tables = data["load"], data["tables"]
         absent = ", ".join(tables.loc[~tables["present"].astype(bool), "table_name"]) or "none"
         self.summary.object = (
-            f"<p>Extract <b>{_escape(load['source_folder'])}</b>, loaded "
-            f"{fmt_date(load['loaded_at'])} (contract {_escape(load['contract_version'])}). "
+            f"<p>Extract <b>{escape_html(load['source_folder'])}</b>, loaded "
+            f"{fmt_date(load['loaded_at'])} (contract {escape_html(load['contract_version'])}). "
             f"Last contact: {fmt_date(self.state.warehouse.last_contact_date)}. "
-            f"Tables not in this extract: {_escape(absent)}.</p>"
+            f"Tables not in this extract: {escape_html(absent)}.</p>"
             "<p class='sd-note'>The extract is a limited data set: protected health "
             "information, to be handled as such.</p>")
         self.tables.show(tables)

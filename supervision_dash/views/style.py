@@ -62,7 +62,7 @@ hv.opts.defaults(*[getattr(hv.opts, element)(active_tools=[]) for element in (
 
 def empty(message: str) -> pn.pane.HTML:
     """An empty state that says why there is nothing to show (hidden while it says nothing)."""
-    return pn.pane.HTML(f'<div class="sd-empty">{_escape(message)}</div>',
+    return pn.pane.HTML(f'<div class="sd-empty">{escape_html(message)}</div>',
                         sizing_mode="stretch_width", css_classes=["sd-empty-state"],
                         visible=bool(message))
 
@@ -73,13 +73,13 @@ def why_empty(frame: pd.DataFrame, otherwise: str) -> str:
     return notes[0].capitalize() + "." if notes else otherwise
 
 
-def _escape(text: str) -> str:
+def escape_html(text: str) -> str:
     return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace('"', "&quot;"))
 
 
 def badge(text: str, colour: str) -> str:
-    return f'<span class="sd-badge" style="background:{colour}">{_escape(text)}</span>'
+    return f'<span class="sd-badge" style="background:{colour}">{escape_html(text)}</span>'
 
 
 def severity_badge(severity: str, count: int | None = None) -> str:
@@ -142,7 +142,7 @@ class Table(pn.viewable.Viewer):
         self.tabulator.value = readable_dates(for_display(frame)).reset_index(drop=True)
         self.tabulator.visible = self.download.visible = has_rows
         self.placeholder.object = (f'<div class="sd-empty">'
-                                   f'{_escape(empty_message or self.empty_message)}</div>')
+                                   f'{escape_html(empty_message or self.empty_message)}</div>')
         self.placeholder.visible = not has_rows
         self.download.filename = f"{self.table_name}.csv"
 

@@ -17,7 +17,7 @@ from ..packet import RULE_NAMES, weekly_packet
 
 from .base import View
 from .style import (
-    OKABE_ITO, Table, _escape, badge, colour_severity, fmt_date, fmt_figure, severity_badge,
+    OKABE_ITO, Table, escape_html, badge, colour_severity, fmt_date, fmt_figure, severity_badge,
     why_empty,
 )
 
@@ -36,15 +36,16 @@ def peer_card(row) -> str:
     ) or '<span class="sd-muted">No flags this week</span>'
     fidelity = (f"Supervisor <b>{fmt_figure(row.fidelity_supervisor, 2)}</b> · "
                 f"Self <b>{fmt_figure(row.fidelity_self, 2)}</b>")
-    rated = row.fidelity_supervisor_on if pd.notna(row.fidelity_supervisor_on) else None
+    rated = (f"supervisor rating of {fmt_date(row.fidelity_supervisor_on)}"
+             if pd.notna(row.fidelity_supervisor_on) else "not yet rated by a supervisor")
     supervised = fmt_date(row.last_supervised_on)
     if pd.notna(row.days_since_supervision):
         supervised += f" ({int(row.days_since_supervision)} days ago)"
     overdue = badge("overdue", OKABE_ITO["vermillion"]) if row.supervision_overdue is True else ""
     not_seen = int(row.not_seen_30d)
     return f"""
-<div class="sd-card" data-peer="{_escape(row.peer_id)}">
-  <h3>{_escape(row.peer_id)} <span class="sd-muted">{_escape(row.site)}</span></h3>
+<div class="sd-card" data-peer="{escape_html(row.peer_id)}">
+  <h3>{escape_html(row.peer_id)} <span class="sd-muted">{escape_html(row.site)}</span></h3>
   <div>Caseload <b>{active} of {capacity}</b> ({share:.0%}){over}</div>
   <div class="sd-bar"><div style="width:{min(share, 1) * 100:.0f}%;background:{bar_colour}">
   </div></div>
@@ -57,7 +58,7 @@ def peer_card(row) -> str:
   </table>
   <div style="margin-top:6px">{flags}</div>
   <div style="margin-top:6px">Fidelity: {fidelity}
-    <div class="sd-muted">supervisor rating of {fmt_date(rated)}</div></div>
+    <div class="sd-muted">{rated}</div></div>
   <div style="margin-top:4px">Last supervision: {supervised} {overdue}</div>
 </div>"""
 
@@ -98,7 +99,7 @@ class WeeklyReview(View):
             who += f" · {state.site}"
         self.heading.object = (
             f"<h2 style='margin-bottom:0'>Week of {fmt_date(state.week_start)} – "
-            f"{fmt_date(state.as_of)}</h2><div class='sd-muted'>{_escape(who)} · "
+            f"{fmt_date(state.as_of)}</h2><div class='sd-muted'>{escape_html(who)} · "
             f"{len(peers)} peer{'s' if len(peers) != 1 else ''} · "
             f"{int((flags['severity'] == 'urgent').sum())} urgent and "
             f"{int((flags['severity'] == 'review').sum())} review flags</div>")
@@ -109,7 +110,7 @@ class WeeklyReview(View):
                       "a supervisor or site to see every card.</div>")
         if not cards:
             cards = (f"<div class='sd-empty'>"
-                     f"{_escape(why_empty(peers, 'No peers in this scope.'))}</div>")
+                     f"{escape_html(why_empty(peers, 'No peers in this scope.'))}</div>")
         self.cards.object = f'<div class="sd-cards">{cards}</div>'
         chosen = state.supervisor_id != "All"
         self.packet.disabled = not chosen
