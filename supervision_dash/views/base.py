@@ -3,8 +3,9 @@ while it is shown.
 
 A view computes its data (frames from ReviewState, never SQL) and then shows it by updating the
 panes it built once, so a filter change swaps values instead of rebuilding the page. In a
-served page the queries run in a worker thread (DuckDB releases the GIL) while a loading
-spinner covers the view; a newer filter change supersedes an older one still running. In a
+served page the queries run in a worker thread (DuckDB releases the GIL), and a loading
+spinner covers the view when they take more than a moment; a newer filter change supersedes
+an older one still running. In a
 notebook or a test, `refresh()` does the same work synchronously.
 """
 
@@ -19,6 +20,7 @@ import param
 from ..state import ProgramState
 
 WATCHED = ("as_of", "site", "supervisor_id", "peer_id", "measure")
+SPINNER_AFTER_S = 0.15
 
 
 class View(pn.viewable.Viewer):
@@ -62,9 +64,14 @@ class View(pn.viewable.Viewer):
 
     async def _refresh_in_background(self) -> None:
         generation = self._current = next(self._generation)
-        self._layout.loading = True
+        work = asyncio.ensure_future(asyncio.to_thread(self.compute))
         try:
-            data = await asyncio.to_thread(self.compute)
+            # A quick answer replaces the view at once; only slower work shows the spinner
+            # (a flash of it on every change would cost a round trip and read as flicker).
+            done, _ = await asyncio.wait({work}, timeout=SPINNER_AFTER_S)
+            if not done:
+                self._layout.loading = True
+            data = await work
             if generation == self._current:  # a newer change has not overtaken this one
                 with pn.io.hold():
                     self.show(data)
