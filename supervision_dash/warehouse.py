@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from . import disclosure
 from .catalogue import Catalogue, builtin_folder
@@ -34,6 +35,28 @@ OPTIONAL_TABLES = tuple(name for name, table in TABLES.items() if not table.requ
 
 class LeadershipError(PermissionError):
     """What the leadership role may not see: participant rows, ad-hoc SQL."""
+
+
+def arrow_to_pandas(table: pa.Table) -> pd.DataFrame:
+    """The frame DuckDB's `.df()` gives, built from Arrow, which converts several times faster
+    (a million rows of text in a fraction of a second): dates as datetime64[us], whole numbers
+    and booleans with gaps as pandas' nullable types."""
+    columns = {}
+    for field, column in zip(table.schema, table.columns, strict=True):
+        kind = field.type
+        if pa.types.is_date32(kind):
+            columns[field.name] = column.to_pandas(date_as_object=False).astype("datetime64[us]")
+        elif pa.types.is_integer(kind) and column.null_count:
+            nullable = f"{'' if pa.types.is_signed_integer(kind) else 'U'}Int{kind.bit_width}"
+            columns[field.name] = column.to_pandas(types_mapper={kind: pd.api.types.pandas_dtype(
+                nullable)}.get)
+        elif pa.types.is_boolean(kind) and column.null_count:
+            columns[field.name] = column.to_pandas(types_mapper={kind: pd.BooleanDtype()}.get)
+        elif pa.types.is_string(kind) and column.null_count == len(column):  # none, or empty
+            columns[field.name] = pd.Series([None] * len(column), dtype=object)
+        else:
+            columns[field.name] = column.to_pandas()
+    return pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows))
 
 
 def cache_folder() -> Path:
@@ -96,7 +119,7 @@ class Warehouse:
         with self._lock:
             cursor = self._connection.cursor()
         try:
-            return cursor.execute(sql, params or None).df()
+            return arrow_to_pandas(cursor.sql(sql, params=params or None).to_arrow_table())
         finally:
             cursor.close()
 

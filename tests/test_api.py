@@ -133,3 +133,30 @@ def test_leadership_suppresses_small_counts(warehouse_of):
     assert active.isna().tolist() == [True, True, False]
     assert active["PR3"] == 15
     assert frame.attrs["suppressed"]["active_participants"] == [0, 1]
+
+
+@pytest.mark.parametrize("extract", ["synthetic", "required tables only"])
+def test_frames_arrive_as_duckdb_would_give_them(tmp_path, extract):
+    """Results come through Arrow (faster); every query's frame equals DuckDB's own `.df()`,
+    on a full extract and on one whose optional tables are absent (empty frames)."""
+    import duckdb
+    import pandas as pd
+
+    from supervision_dash import load, open_warehouse
+    from supervision_dash.synthetic import generate
+    from tests.conftest import write_extract
+
+    if extract == "synthetic":
+        generate(tmp_path / "x", contacts=3000, seed=2)
+    else:
+        write_extract(tmp_path / "x", {name: BASE[name] for name in
+                                       ("peers", "participants", "contacts")}, base={})
+    load(tmp_path / "x", tmp_path / "x.duckdb")
+    with open_warehouse(tmp_path / "x.duckdb") as warehouse:
+        for name in warehouse.catalogue:
+            frame = warehouse.query(name)
+            bound = frame.attrs["parameters"]
+            sql = warehouse.catalogue.composed_sql(name)
+            with duckdb.connect(str(tmp_path / "x.duckdb"), read_only=True) as con:
+                expected = con.execute(sql, bound).df()
+            pd.testing.assert_frame_equal(frame, expected, check_dtype=True, obj=name)
