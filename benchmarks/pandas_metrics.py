@@ -211,7 +211,7 @@ def boundary_flags(tables: dict[str, pd.DataFrame], as_of=None,
 
     # after_hours: the clock time and weekday the contact began.
     clock = window["started_at"] - window["day"]
-    weekday = window["started_at"].dt.dayofweek + 1
+    weekday = window["started_at"].dt.day_of_week + 1
     sanctioned_days = [WEEKDAYS.index(day) + 1 for day in s.sanctioned_days]
     late = window[(clock < _clock(s.sanctioned_start)) | (clock >= _clock(s.sanctioned_end))
                   | ~weekday.isin(sanctioned_days)]

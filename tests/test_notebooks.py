@@ -156,7 +156,7 @@ def test_analyst_tour_runs_and_its_new_metric_counts_what_pandas_counts(venv_ker
                       & (started < as_of + pd.Timedelta(days=1))].merge(peers, on="peer_id")
     clock = window["started_at"].dt.hour * 60 + window["started_at"].dt.minute
     window["after_hours"] = ((clock < 8 * 60) | (clock >= 20 * 60)
-                             | (window["started_at"].dt.dayofweek >= 5))
+                             | (window["started_at"].dt.day_of_week >= 5))
     expected = window.groupby("site").agg(contacts=("peer_id", "size"),
                                           after_hours=("after_hours", "sum")).reset_index()
     got = pd.DataFrame(probed["after_hours"])

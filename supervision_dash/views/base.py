@@ -5,8 +5,7 @@ A view computes its data (frames from ReviewState, never SQL) and then shows it 
 panes it built once, so a filter change swaps values instead of rebuilding the page. In a
 served page the queries run in a worker thread (DuckDB releases the GIL), and a loading
 spinner covers the view when they take more than a moment; a newer filter change supersedes
-an older one still running. In a
-notebook or a test, `refresh()` does the same work synchronously.
+an older one still running. In a notebook or a test the same work runs synchronously.
 """
 
 from __future__ import annotations
@@ -80,15 +79,25 @@ class View(pn.viewable.Viewer):
             if generation == self._current:
                 self._layout.loading = False
 
-    async def _filters_changed(self, *events) -> None:
+    def _update(self) -> None:
+        """In a served session, refresh in the background on the session's event loop;
+        elsewhere (a notebook, a test) refresh now, so the caller sees the new data at once
+        whatever event loop happens to be running in its thread."""
+        curdoc = pn.state.curdoc
+        if curdoc is not None and curdoc.session_context is not None:
+            param.parameterized.async_executor(self._refresh_in_background)
+        else:
+            self.refresh()
+
+    def _filters_changed(self, *events) -> None:
         self._stale = True
         if self.active:
-            await self._refresh_in_background()
+            self._update()
 
     @param.depends("active", watch=True)
-    async def _shown(self) -> None:
+    def _shown(self) -> None:
         if self.active and self._stale:
-            await self._refresh_in_background()
+            self._update()
 
     def __panel__(self):
         return self._layout
