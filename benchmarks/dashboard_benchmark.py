@@ -92,14 +92,15 @@ def main() -> None:
                                                  args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             first = []
-            for _ in range(3):  # the first visit also warms the server's caches
+            for _ in range(6):  # the first visit also warms the server's caches
                 started = time.perf_counter()
                 page.goto(url)
                 page.wait_for_function(RENDERED, arg=f"Supervisor {supervisors[0]}",
                                        timeout=60_000)
                 first.append(time.perf_counter() - started)
             selects = page.locator("select")
-            changes = []
+            changes, unseen = [], []  # unseen: a supervisor and week not shown before
+            supervisor, weeks_back, seen = supervisors[0], 0, {(supervisors[0], 0)}
             for index in range(args.changes):
                 if index % 2 == 0:  # another supervisor
                     supervisor = supervisors[(index // 2 + 1) % len(supervisors)]
@@ -114,6 +115,9 @@ def main() -> None:
                     selects.nth(0).select_option(index=weeks_back)
                 page.wait_for_function(RENDERED, arg=expected, timeout=60_000)
                 changes.append(time.perf_counter() - started)
+                if (supervisor, weeks_back) not in seen:
+                    unseen.append(changes[-1])
+                    seen.add((supervisor, weeks_back))
             browser.close()
     finally:
         server.terminate()
@@ -122,10 +126,15 @@ def main() -> None:
           f"{dt.datetime.now():%Y-%m-%d %H:%M}\n")
     print("| measure | median | p95 | runs | target |")
     print("|---|---:|---:|---:|---|")
-    print(f"| first render of the weekly review (new page) | {statistics.median(first):.2f} s "
-          f"| {percentile(first, 0.95):.2f} s | {len(first)} | ≤ 5 s |")
-    print(f"| filter change → updated weekly review | {1000 * statistics.median(changes):.0f} ms "
-          f"| {1000 * percentile(changes, 0.95):.0f} ms | {len(changes)} | ≤ 300 ms median |")
+    print(f"| first render of the weekly review, first visit (server caches cold) "
+          f"| {first[0]:.2f} s | — | 1 | ≤ 5 s |")
+    print(f"| first render of the weekly review, later visits (new page) "
+          f"| {statistics.median(first[1:]):.2f} s | {percentile(first[1:], 0.95):.2f} s "
+          f"| {len(first) - 1} | ≤ 5 s |")
+    for label, times in (("filter change → updated weekly review", changes),
+                         ("… of which a supervisor and week not shown before", unseen)):
+        print(f"| {label} | {1000 * statistics.median(times):.0f} ms "
+              f"| {1000 * percentile(times, 0.95):.0f} ms | {len(times)} | ≤ 300 ms median |")
 
 
 if __name__ == "__main__":
