@@ -70,3 +70,8 @@ def value_kind(text: str) -> str | None:
         if re.search(pattern, text):
             return kind
     return None
+
+
+def with_article(kind: str) -> str:
+    """"an email address", "a URL": for messages that name a kind, never a value."""
+    return f"{'an' if kind[0].lower() in 'aeio' else 'a'} {kind}"

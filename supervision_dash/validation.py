@@ -103,6 +103,9 @@ def _stage(con, name: str, path: Path, report: Report) -> StagedTable | None:
             table = stage_csv(con, name, path)
         else:
             table = stage_parquet(con, name, path)
+            names = [column for column in table.source_types if column != "_file_row"]
+            if not _names_are_not_values(name, names, report, {"unit": "file"}):
+                return None
     except (duckdb.Error, ValueError) as exc:
         report.add("error", name, None, "unreadable file",
                    f"{path.name} could not be read as {path.suffix[1:].upper()}: "
@@ -128,6 +131,8 @@ def _header_ok(name: str, path: Path, report: Report) -> bool:
     except ValueError as exc:
         report.add("error", name, None, "header", f"{path.name}: {exc}", "line", [1])
         return False
+    if not _names_are_not_values(name, header, report, {"unit": "line", "locations": [1]}):
+        return False
     keys = [column.strip().lower() for column in header]
     if "" in keys:
         report.add("error", name, None, "header", "a header column has no name", "line", [1])
@@ -137,6 +142,21 @@ def _header_ok(name: str, path: Path, report: Report) -> bool:
         report.add("error", name, None, "header",
                    f"columns named more than once: {', '.join(repeated)}", "line", [1])
         return False
+    return True
+
+
+def _names_are_not_values(name: str, names: list[str], report: Report, where: dict) -> bool:
+    """A column name shaped like an email, phone number or other identifier is most likely a
+    data row read as the header (the header line is missing): refuse the table without ever
+    putting that name, which is a value, in the report."""
+    for number, column_name in enumerate(names, start=1):
+        kind = identifiers.value_kind(column_name)
+        if kind:
+            report.add("error", name, None, "identifier value",
+                       f"the name of column {number} looks like {identifiers.with_article(kind)},"
+                       " not a column "
+                       "name: is the header line missing? (value not shown)", **where)
+            return False
     return True
 
 
@@ -266,9 +286,8 @@ def _report_identifier_kinds(con, table: Table, staged: StagedTable, column: str
     for index, kind in enumerate(identifiers.VALUE_PATTERNS):
         count, positions = result[2 * index], result[2 * index + 1]
         if count:
-            article = "an" if kind[0].lower() in "aeiu" else "a"
             report.add("error", table.name, column, "identifier value",
-                       f"a value looks like {article} {kind}; the extract must be "
+                       f"a value looks like {identifiers.with_article(kind)}; the extract must be "
                        "de-identified (value not shown)", staged.unit,
                        staged.locate(positions), count)
 

@@ -106,3 +106,26 @@ def test_values_in_dropped_extra_columns_are_checked_too(make_extract):
 ])
 def test_ordinary_values_pass(value):
     assert value_kind(value) is None
+
+
+@pytest.mark.parametrize("form", ["csv", "parquet"])
+def test_a_file_without_its_header_line_does_not_echo_its_first_row(make_extract, form):
+    """Without a header line, the first data row is read as the column names: names shaped like
+    an email or a phone number are values, refused without being repeated."""
+    row = "0001,PR1,North,2024-03-01,,25-34,river.stone@example.org,(555) 014-2398,en"
+    participants = "\n".join([row, *BASE["participants"].splitlines()[1:]]) + "\n"
+    folder = make_extract(participants=participants)
+    if form == "parquet":
+        import duckdb
+
+        source = folder / "participants.csv"
+        duckdb.sql(f"COPY (FROM read_csv('{source}', header = true, all_varchar = true)) "
+                   f"TO '{folder / 'participants.parquet'}'")
+        source.unlink()
+    report = validate(folder)
+    [problem] = problems(report, rule="identifier value")
+    assert problem.table == "participants" and problem.severity == "error"
+    assert "column 7" in problem.message and "email address" in problem.message
+    assert "is the header line missing?" in problem.message
+    for shown in ("river.stone", "example.org", "555", "014-2398"):
+        assert shown not in str(report) and shown not in json.dumps(report.to_dict())
