@@ -18,7 +18,7 @@ from .state import ALL, ProgramState, ReviewState
 from .views import PAGES
 from .views.engagement import EngagementView
 from .views.outcomes import ProgramOutcomesView
-from .views.style import OKABE_ITO, fmt_date
+from .views.style import OKABE_ITO, escape_html, fmt_date
 from .views.workforce import WorkforceView
 from .warehouse import Warehouse, open_warehouse
 
@@ -130,12 +130,13 @@ def build(warehouse: Warehouse, state: ProgramState | None = None) -> pn.templat
     if leadership:
         about = (f"Program-level figures only. Counts from 1 to "
                  f"{warehouse.settings.min_cell_size - 1} are shown as "
-                 f"&lt;{warehouse.settings.min_cell_size}.")
+                 f"&lt;{warehouse.settings.min_cell_size}; other figures hidden so that "
+                 "those cannot be worked out are shown as n/s.")
     else:
         about = ("Contains protected health information: pseudonymous participant IDs and "
                  "contact dates.")
     notice = pn.pane.HTML(
-        f"<div class='sd-note'>Extract <b>{load['source_folder']}</b>, loaded "
+        f"<div class='sd-note'>Extract <b>{escape_html(load['source_folder'])}</b>, loaded "
         f"{fmt_date(load['loaded_at'])}.<br>{about}</div>", sizing_mode="stretch_width")
     # The Bootstrap template loads no web font: the served page fetches nothing from outside.
     template = pn.template.BootstrapTemplate(

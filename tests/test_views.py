@@ -172,3 +172,24 @@ def test_the_app_shows_a_supervisor_and_refreshes_only_the_shown_tab(warehouse):
     template.tabs.active = 1
     assert caseload.active and not caseload._stale
     assert list(caseload.table.frame["peer_id"]) == ["PR3"]
+
+
+def test_the_contacts_behind_a_concentration_flag_span_the_configured_window(warehouse_of):
+    """With a 40-day concentration window, P4's 90 minutes include a contact 35 days before
+    as_of; the view shows all four contacts the flag counted, not only the last 28 days'."""
+    from supervision_dash.settings import Settings
+
+    warehouse = warehouse_of(
+        peers=csv("peer_id,site,supervisor_id,caseload_capacity", "PR1,North,SV1,20"),
+        participants=csv("participant_id,peer_id,enrolled_on,discharged_on",
+                         *(f"P{n},PR1,2024-01-01," for n in range(1, 5))),
+        contacts=csv("contact_id,participant_id,peer_id,started_at,duration_min,mode",
+                     "K1,P1,PR1,2024-06-28 10:00,30,phone", "K2,P2,PR1,2024-06-27 10:00,30,phone",
+                     "K3,P3,PR1,2024-06-26 10:00,30,phone", "K4,P4,PR1,2024-05-24 10:00,30,phone",
+                     "K5,P4,PR1,2024-06-05 10:00,20,phone", "K6,P4,PR1,2024-06-06 10:00,20,phone",
+                     "K7,P4,PR1,2024-06-07 10:00,20,phone"),
+        settings=Settings(concentration_window_days=40))
+    view = FlagsView(ReviewState(warehouse))
+    assert list(view.table.frame["rule"]) == ["concentration"]
+    view.table.tabulator.selection = [0]
+    assert sorted(view.behind.frame["contact_id"]) == ["K4", "K5", "K6", "K7"]

@@ -14,7 +14,7 @@ import pandas as pd
 import panel as pn
 
 from .base import View
-from .style import OKABE_ITO, Table, why_empty
+from .style import OKABE_ITO, Table, escape_html, why_empty
 
 MAX_BARS = 60
 TITLES = {
@@ -23,7 +23,7 @@ TITLES = {
     "utilization": "Utilisation", "contacts_7d": "Contacts (7 d)",
     "contact_hours_7d": "Hours (7 d)", "contacts_avg_prior_4wk": "Contacts/wk (prior 4)",
     "contact_hours_avg_prior_4wk": "Hours/wk (prior 4)", "participants_seen_28d": "Seen (28 d)",
-    "not_seen_30d": "Not seen (30 d)", "new_28d": "New (28 d)",
+    "new_28d": "New (28 d)",
     "discharged_28d": "Discharged (28 d)",
 }
 
@@ -54,8 +54,9 @@ class CaseloadView(View):
     title = "Caseload"
 
     def _build(self):
-        self.table = Table("caseload", "No peers in this scope.", titles=TITLES,
-                           frozen_columns=["peer_id"])
+        not_seen = f"Not seen ({self.state.settings.not_seen_days} d)"
+        self.table = Table("caseload", "No peers in this scope.",
+                           titles={**TITLES, "not_seen_30d": not_seen}, frozen_columns=["peer_id"])
         self.plot = pn.pane.HoloViews(sizing_mode="stretch_width", min_height=320)
         self.peer = pn.widgets.Select(label="Drill down to peer", options=[], width=260)
         self.participants = Table("participants", "No active participants.")
@@ -94,7 +95,7 @@ class CaseloadView(View):
         self.participants.show(participants, f"{peer} has no active participants.")
         self.participants.download.filename = f"participants_{peer}.csv"
         unseen = int(participants["not_seen"].sum()) if len(participants) else 0
-        self.participants_note.object = (
+        self.participants_note.object = escape_html(
             f"{peer}: {len(participants)} active participant"
             f"{'s' if len(participants) != 1 else ''}, {unseen} not seen in "
             f"{self.state.settings.not_seen_days} days.")

@@ -2,8 +2,8 @@
 
 Engagement rate by month for each site and for the whole program; then, for each demographic
 dimension and for language concordance with the peer, how many are active, how many engaged
-in the last 30 days, and how many of those with outcomes reliably improved — with n beside
-every rate, because a rate without its denominator misleads.
+in the not-seen window (30 days by default), and how many of those with outcomes reliably
+improved — with n beside every rate, because a rate without its denominator misleads.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def engagement_chart(by_site: pd.DataFrame, program: pd.DataFrame) -> hv.Element
         title="Engagement rate by month (a contact in the month)")
 
 
-def equity_chart(equity: pd.DataFrame, dimension: str) -> hv.Element:
+def equity_chart(equity: pd.DataFrame, dimension: str, days: int) -> hv.Element:
     """Engagement rate per category, n beside each (suppressed counts written <11)."""
     shown_n = for_display(equity)["participants"].astype(str)
     rows = equity.assign(label=equity["category"] + " (n=" + shown_n + ")")
@@ -41,7 +41,7 @@ def equity_chart(equity: pd.DataFrame, dimension: str) -> hv.Element:
     return hv.Bars(rows, "label", ["engagement_rate", "participants", "engaged"]).opts(
         color=OKABE_ITO["blue"], responsive=True, height=240, ylim=(0, 1), xrotation=30,
         tools=["hover"], xlabel="", ylabel="Engagement rate",
-        title=f"{DIMENSIONS[dimension]}: engaged in the last 30 days")
+        title=f"{DIMENSIONS[dimension]}: engaged in the last {days} days")
 
 
 class EngagementView(View):
@@ -83,5 +83,6 @@ class EngagementView(View):
         rows = equity[equity["dimension"] == self.dimension.value]
         self.equity_chart.visible = bool(len(rows) > 0)
         if len(rows):
-            self.equity_chart.object = equity_chart(equity, self.dimension.value)
+            self.equity_chart.object = equity_chart(equity, self.dimension.value,
+                                                     self.state.settings.not_seen_days)
         self.equity.show(equity, why_empty(equity, "No participants in this scope."))

@@ -14,11 +14,10 @@ import pandas as pd
 import panel as pn
 
 from .base import View
-from .style import SEVERITY_COLOURS, Table, colour_severity, why_empty
+from .style import SEVERITY_COLOURS, Table, colour_severity, escape_html, why_empty
 from .weekly import RULE_NAMES
 
 WEEKS_CHARTED = 12
-CONTEXT_DAYS = {"concentration": 28}  # the flag looked at 28 days of contacts
 
 
 def flags_chart(weekly: pd.DataFrame, last_week: dt.date) -> hv.Element:
@@ -100,13 +99,16 @@ class FlagsView(View):
             self.behind.show(pd.DataFrame(), "Choose a flag to see the contacts behind it.")
             self.behind_note.object = ""
             return
-        self.behind_note.object = f"{RULE_NAMES.get(flag['rule'], flag['rule'])}: {flag['detail']}"
+        self.behind_note.object = escape_html(
+            f"{RULE_NAMES.get(flag['rule'], flag['rule'])}: {flag['detail']}")
         if pd.isna(flag["participant_id"]):
             self.behind.show(pd.DataFrame(), "This flag is about the peer's workload or "
                                              "supervision, not particular contacts.")
             return
         end = pd.Timestamp(flag["flagged_on"]).date()
-        days = CONTEXT_DAYS.get(flag["rule"], 1)
+        # a concentration flag looked at the whole window of contacts; every other at one day
+        days = (self.state.settings.concentration_window_days
+                if flag["rule"] == "concentration" else 1)
         contacts = self.state.contacts(end - dt.timedelta(days=days - 1), end,
                                        peer_id=flag["peer_id"],
                                        participant_id=flag["participant_id"])

@@ -55,7 +55,7 @@ def trajectories(lines: pd.DataFrame, medians: pd.DataFrame, measure: str) -> hv
         title=f"{measure} since enrolment: {shown} (grey) and the monthly median (blue)")
 
 
-def before_after(hospital: pd.DataFrame) -> hv.Element:
+def before_after(hospital: pd.DataFrame, days: int) -> hv.Element:
     """Mean bed days per eligible participant, before and after enrolment, a point per peer."""
     data = hospital.dropna(subset=["mean_bed_days_before", "mean_bed_days_after"])
     top = float(max(data["mean_bed_days_before"].max(), data["mean_bed_days_after"].max(), 1))
@@ -63,8 +63,8 @@ def before_after(hospital: pd.DataFrame) -> hv.Element:
             * hv.Scatter(data, "mean_bed_days_before", ["mean_bed_days_after", "peer_id",
                                                           "participants"]).opts(
                 color=OKABE_ITO["purple"], size=8, tools=["hover"])).opts(
-        responsive=True, height=300, xlabel="Bed days per participant, 180 days before",
-        ylabel="… 180 days after", title="Hospital days before and after enrolment, "
+        responsive=True, height=300, xlabel=f"Bed days per participant, {days} days before",
+        ylabel=f"… {days} days after", title="Hospital days before and after enrolment, "
         "a point per peer (below the dashed line: fewer after)")
 
 
@@ -91,7 +91,8 @@ class OutcomesView(View):
         self.trajectories = pn.pane.HoloViews(sizing_mode="stretch_width")
         self.no_outcomes = empty("")
         self.hospital = pn.pane.HoloViews(sizing_mode="stretch_width")
-        self.hospital_table = Table("hospital_days", "No participants enrolled 180 days.")
+        self.hospital_table = Table("hospital_days",
+                                    "No participants enrolled long enough to compare.")
         self.appointments = pn.pane.HoloViews(sizing_mode="stretch_width")
         self.appointments_table = Table("appointment_adherence", "No appointments.")
         self.goals = pn.pane.HoloViews(sizing_mode="stretch_width")
@@ -127,7 +128,8 @@ class OutcomesView(View):
             self.trajectories.object = trajectories(data["lines"], data["medians"], measure)
         self.summary.show(summary)
         self._show_pair(self.hospital, self.hospital_table, data["hospital"],
-                        lambda f: before_after(f), "participants")
+                        lambda f: before_after(f, self.state.settings.hospital_window_days),
+                        "participants")
         self._show_pair(self.appointments, self.appointments_table, data["appointments"],
                         lambda f: rate_bars(f, "kept_rate", "Share of appointments kept",
                                             OKABE_ITO["green"]), "kept_rate")

@@ -7,6 +7,7 @@ deficiencies; a severity is never shown by colour alone (its word is always writ
 
 from __future__ import annotations
 
+import html
 import io
 
 import holoviews as hv
@@ -73,9 +74,8 @@ def why_empty(frame: pd.DataFrame, otherwise: str) -> str:
     return notes[0].capitalize() + "." if notes else otherwise
 
 
-def escape_html(text: str) -> str:
-    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
+def escape_html(text) -> str:
+    return html.escape(str(text))
 
 
 def badge(text: str, colour: str) -> str:
@@ -106,7 +106,7 @@ def colour_severity(tabulator: pn.widgets.Tabulator) -> None:
 
 
 def csv_bytes(frame: pd.DataFrame) -> io.BytesIO:
-    """The whole frame as CSV (suppressed cells written as <11), for a download button."""
+    """The whole frame as CSV (hidden cells written <11 or n/s), for a download button."""
     return io.BytesIO(for_display(frame).to_csv(index=False).encode("utf-8"))
 
 

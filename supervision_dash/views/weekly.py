@@ -24,7 +24,7 @@ from .style import (
 MAX_CARDS = 60
 
 
-def peer_card(row) -> str:
+def peer_card(row, not_seen_days: int) -> str:
     """One peer's card as HTML: every number in words a supervisor reads aloud."""
     active, capacity = int(row.active_participants), int(row.caseload_capacity)
     share = active / capacity if capacity else 0
@@ -54,7 +54,7 @@ def peer_card(row) -> str:
       <span class="sd-muted">(avg {fmt_figure(row.contacts_avg_prior_4wk)})</span></td></tr>
     <tr><td>Hours this week</td><td class="sd-figure">{fmt_figure(row.contact_hours_7d)}
       <span class="sd-muted">(avg {fmt_figure(row.contact_hours_avg_prior_4wk)})</span></td></tr>
-    <tr><td>Not seen in 30 days</td><td class="sd-figure">{not_seen}</td></tr>
+    <tr><td>Not seen in {not_seen_days} days</td><td class="sd-figure">{not_seen}</td></tr>
   </table>
   <div style="margin-top:6px">{flags}</div>
   <div style="margin-top:6px">Fidelity: {fidelity}
@@ -104,7 +104,8 @@ class WeeklyReview(View):
             f"{int((flags['severity'] == 'urgent').sum())} urgent and "
             f"{int((flags['severity'] == 'review').sum())} review flags</div>")
         shown = peers.head(MAX_CARDS)
-        cards = "".join(peer_card(row) for row in shown.itertuples())
+        not_seen_days = state.settings.not_seen_days
+        cards = "".join(peer_card(row, not_seen_days) for row in shown.itertuples())
         if len(peers) > MAX_CARDS:
             cards += (f"<div class='sd-note'>Showing {MAX_CARDS} of {len(peers)} peers: choose "
                       "a supervisor or site to see every card.</div>")

@@ -63,8 +63,8 @@ class WorkforceView(View):
         self.note.object = (
             "Counts per site; no peer's own row. " + (
                 f"Counts from 1 to {self.state.settings.min_cell_size - 1} are shown as "
-                f"&lt;{self.state.settings.min_cell_size}, and so are any figures that would "
-                "reveal them." if role == "leadership" else ""))
+                f"&lt;{self.state.settings.min_cell_size}; figures that would reveal them are "
+                "shown as n/s." if role == "leadership" else ""))
         has = len(workforce) > 0
         self.placeholder.object = (f"<div class='sd-empty'>"
                                    f"{why_empty(workforce, 'No peers in this scope.')}</div>")
