@@ -14,7 +14,7 @@ from pathlib import Path
 
 import panel as pn
 
-from .state import ALL, ProgramState, ReviewState
+from .state import ProgramState, ReviewState
 from .views import PAGES
 from .views.engagement import EngagementView
 from .views.outcomes import ProgramOutcomesView
@@ -156,4 +156,4 @@ def serve(database: str | Path, port: int = 5006, address: str | None = None,
              websocket_origin=allow_websocket_origin, threaded=False)
 
 
-__all__ = ["ALL", "build", "serve"]
+__all__ = ["build", "serve"]

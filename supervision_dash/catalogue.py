@@ -31,6 +31,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .contract import BOOLEAN_WORDS
+
 PARAM_TYPES = ("date", "text", "integer", "number", "boolean")
 _NAME = r"[a-z_][a-z0-9_]*"
 _PARAM = re.compile(rf"^param ({_NAME}) ({'|'.join(PARAM_TYPES)})(?: = (\S+))?: (.+)$")
@@ -73,8 +75,7 @@ class Parameter:
                 return float(value)
             if self.type == "boolean":
                 if isinstance(value, str):
-                    return {"true": True, "1": True, "yes": True, "false": False, "0": False,
-                            "no": False}[value.strip().lower()]
+                    return BOOLEAN_WORDS[value.strip().lower()]
                 return bool(value)
             return str(value)
         except (TypeError, ValueError, KeyError):

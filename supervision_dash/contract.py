@@ -186,9 +186,6 @@ TABLES: dict[str, Table] = {
     )
 }
 
-REQUIRED_TABLES = tuple(name for name, table in TABLES.items() if table.required)
-
-
 def markdown_table() -> str:
     """The contract as the Markdown table the README carries (a test keeps them equal)."""
     lines = ["| table | column | type | rule |", "|---|---|---|---|"]

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .palette import OKABE_ITO
 from .warehouse import Warehouse
 
 RULE_NAMES = {
@@ -26,7 +27,6 @@ RULE_NAMES = {
     "unescalated_safety": "Safety not escalated", "concentration": "Concentration",
     "over_capacity": "Over capacity", "supervision_gap": "Supervision gap",
 }
-BLUE, VERMILLION, ORANGE, GREEN, GREY = "#0072B2", "#D55E00", "#E69F00", "#009E73", "#999999"
 STYLE = """
 body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: #1f2328;
        margin: 24px; font-size: 13px; }
@@ -80,7 +80,7 @@ def utilisation_svg(peers: pd.DataFrame) -> str:
     for index, peer in enumerate(peers.itertuples()):
         y = 10 + index * row
         length = scale * float(peer.utilization) / top
-        colour = VERMILLION if peer.utilization > 1 else BLUE
+        colour = OKABE_ITO["vermillion"] if peer.utilization > 1 else OKABE_ITO["blue"]
         parts.append(f'<text x="{left - 6}" y="{y + 14}" text-anchor="end" font-size="12">'
                      f'{_e(peer.peer_id)}</text><rect x="{left}" y="{y + 3}" width="{length:.1f}" '
                      f'height="14" fill="{colour}"/><text x="{left + length + 4:.1f}" '
@@ -110,7 +110,7 @@ def fidelity_svg(peers: pd.DataFrame, standard: float) -> str:
         parts.append(f'<text x="{x(tick):.1f}" y="{height - 4}" font-size="11" '
                      f'text-anchor="middle">{tick}</text>')
     parts.append(f'<line x1="{x(standard):.1f}" x2="{x(standard):.1f}" y1="4" '
-                 f'y2="{height - 16}" stroke="{GREEN}" stroke-dasharray="4 3"/>')
+                 f'y2="{height - 16}" stroke="{OKABE_ITO["green"]}" stroke-dasharray="4 3"/>')
     for index, peer in enumerate(rated.itertuples()):
         y = 16 + index * row
         parts.append(f'<text x="{left - 6}" y="{y + 4}" text-anchor="end" font-size="12">'
@@ -118,11 +118,12 @@ def fidelity_svg(peers: pd.DataFrame, standard: float) -> str:
         sup, own = peer.fidelity_supervisor, peer.fidelity_self
         if pd.notna(sup) and pd.notna(own):
             parts.append(f'<line x1="{x(sup):.1f}" x2="{x(own):.1f}" y1="{y}" y2="{y}" '
-                         f'stroke="{GREY}" stroke-width="2"/>')
+                         f'stroke="{OKABE_ITO["grey"]}" stroke-width="2"/>')
         if pd.notna(sup):
-            parts.append(f'<circle cx="{x(sup):.1f}" cy="{y}" r="5" fill="{BLUE}"/>')
+            parts.append(f'<circle cx="{x(sup):.1f}" cy="{y}" r="5" fill="{OKABE_ITO["blue"]}"/>')
         if pd.notna(own):
-            parts.append(f'<path d="M{x(own):.1f},{y - 6} l6,10 h-12 z" fill="{ORANGE}"/>')
+            parts.append(f'<path d="M{x(own):.1f},{y - 6} l6,10 h-12 z" '
+                         f'fill="{OKABE_ITO["orange"]}"/>')
     parts.append("</svg>")
     return "".join(parts)
 

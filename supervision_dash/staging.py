@@ -51,8 +51,6 @@ def quote(identifier: str) -> str:
 # Whole numbers are read as DOUBLE so that 12.5 is an error rather than silently rounded;
 # timestamps as text, because the reader would take a date alone as midnight.
 READER_TYPES = {"date": "DATE", "integer": "DOUBLE", "number": "DOUBLE"}
-STRUCTURE_ERRORS = ("TOO MANY COLUMNS", "MISSING COLUMNS", "UNQUOTED VALUE",
-                    "LINE SIZE OVER MAXIMUM", "INVALID UNICODE", "INVALID STATE")
 
 
 @dataclass

@@ -15,12 +15,8 @@ import pandas as pd
 import panel as pn
 
 from ..disclosure import for_display
+from ..palette import OKABE_ITO
 
-OKABE_ITO = {
-    "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
-    "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "grey": "#999999",
-    "black": "#000000",
-}
 CYCLE = [OKABE_ITO[name] for name in ("blue", "orange", "green", "purple", "sky", "vermillion",
                                       "yellow", "grey")]
 SEVERITY_COLOURS = {"urgent": OKABE_ITO["vermillion"], "review": OKABE_ITO["blue"]}
@@ -156,7 +152,7 @@ def fmt_date(value) -> str:
     return pd.Timestamp(value).strftime("%a %d %b %Y")
 
 
-def fmt_figure(value, digits: int = 1, suffix: str = "") -> str:
+def fmt_figure(value, digits: int = 1) -> str:
     if value is None or pd.isna(value):
         return "—"
-    return f"{value:.{digits}f}{suffix}"
+    return f"{value:.{digits}f}"

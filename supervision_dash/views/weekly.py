@@ -15,6 +15,7 @@ import panel as pn
 
 from ..packet import RULE_NAMES, weekly_packet
 
+from ..state import ALL
 from .base import View
 from .style import (
     OKABE_ITO, Table, escape_html, badge, colour_severity, fmt_date, fmt_figure, severity_badge,
@@ -83,7 +84,7 @@ class WeeklyReview(View):
 
     def _packet(self) -> io.BytesIO:
         state = self.state
-        site = None if state.site == "All" else state.site
+        site = None if state.site == ALL else state.site
         return io.BytesIO(weekly_packet(state.warehouse, state.supervisor_id, state.as_of,
                                         site).encode("utf-8"))
 
@@ -93,9 +94,9 @@ class WeeklyReview(View):
     def show(self, data: dict) -> None:
         peers, flags = data["peers"], data["flags"]
         state = self.state
-        who = (f"Supervisor {state.supervisor_id}" if state.supervisor_id != "All"
+        who = (f"Supervisor {state.supervisor_id}" if state.supervisor_id != ALL
                else "All supervisors")
-        if state.site != "All":
+        if state.site != ALL:
             who += f" · {state.site}"
         self.heading.object = (
             f"<h2 style='margin-bottom:0'>Week of {fmt_date(state.week_start)} – "
@@ -113,7 +114,7 @@ class WeeklyReview(View):
             cards = (f"<div class='sd-empty'>"
                      f"{escape_html(why_empty(peers, 'No peers in this scope.'))}</div>")
         self.cards.object = f'<div class="sd-cards">{cards}</div>'
-        chosen = state.supervisor_id != "All"
+        chosen = state.supervisor_id != ALL
         self.packet.disabled = not chosen
         self.packet.filename = f"weekly_review_{state.supervisor_id}_{state.as_of}.html"
         self.packet.description = ("A standalone file to file or print: no server or network "
