@@ -22,15 +22,21 @@ DIMENSIONS = {"age_band": "Age band", "gender": "Gender", "race_ethnicity": "Rac
 
 
 def engagement_chart(by_site: pd.DataFrame, program: pd.DataFrame) -> hv.Element:
-    curves = [hv.Curve(group, "month", "engagement_rate", label=str(site)).opts(
-        color=CYCLE[index % len(CYCLE)], tools=["hover"])
-        for index, (site, group) in enumerate(by_site.groupby("site"))]
+    """A coloured line per site with a legend, or — beyond what colours can tell apart — a thin
+    grey line per site (hover names it) under the program's line."""
+    sites = list(by_site.groupby("site"))
+    few = len(sites) <= len(CYCLE)
+    curves = [hv.Curve(group, "month", ["engagement_rate", "site"], label=str(site)).opts(
+        color=CYCLE[index] if few else OKABE_ITO["grey"], line_width=3 if few else 1,
+        alpha=1 if few else 0.6, tools=["hover"]) for index, (site, group) in enumerate(sites)]
+    # dashed, drawn first: a site that is the whole scope still shows beside the program
     overall = hv.Curve(program, "month", "engagement_rate", label="program").opts(
-        color=OKABE_ITO["black"], line_width=4, tools=["hover"])
-    return (hv.Overlay(curves) * overall).opts(
+        color=OKABE_ITO["black"], line_width=2, line_dash="dashed", tools=["hover"])
+    return (overall * hv.Overlay(curves)).opts(
         responsive=True, height=320, ylim=(0, 1), xlabel="Month",
-        ylabel="Engaged ÷ active participants", legend_position="right",
-        title="Engagement rate by month (a contact in the month)")
+        ylabel="Engaged ÷ active participants", legend_position="right", show_legend=few,
+        title="Engagement rate by month (a contact in the month)"
+              + ("" if few else f": {len(sites)} sites in grey, the program dashed"))
 
 
 def equity_chart(equity: pd.DataFrame, dimension: str, days: int) -> hv.Element:

@@ -21,17 +21,20 @@ BAND_COLOURS = {"below 3": OKABE_ITO["vermillion"], "3 to 3.5": OKABE_ITO["orang
 
 def utilisation_by_site(workforce: pd.DataFrame) -> hv.Element:
     data = workforce.dropna(subset=["utilization"])
+    top = max(1.1, float(data["utilization"].max()) * 1.05) if len(data) else 1.1
     return (hv.Bars(data, "site", ["utilization", "active_participants"]).opts(
         color=OKABE_ITO["blue"], tools=["hover"]) * hv.HLine(1.0).opts(
         color=OKABE_ITO["black"], line_dash="dashed")).opts(
-        responsive=True, height=280, xlabel="Site", ylabel="Active ÷ capacity",
+        responsive=True, height=300, ylim=(0, top), xrotation=45 if len(data) > 8 else 0,
+        xlabel="Site", ylabel="Active ÷ capacity",
         title="Caseload utilisation by site (dashed: capacity; hidden figures left out)")
 
 
 def fidelity_bands(distribution: pd.DataFrame) -> hv.Element:
     data = distribution.dropna(subset=["peers"]).astype({"peers": float})
     return hv.Bars(data, ["site", "band"], "peers").opts(
-        stacked=True, cmap=BAND_COLOURS, responsive=True, height=280, tools=["hover"],
+        stacked=True, cmap=BAND_COLOURS, responsive=True, height=300, tools=["hover"],
+        xrotation=45 if data["site"].nunique() > 8 else 0,
         xlabel="Site", ylabel="Peers", legend_position="right",
         title="Peers by band of their latest supervisor fidelity total (hidden counts left out)")
 
