@@ -21,6 +21,8 @@ from .staging import (
     typed_sql,
 )
 
+SHOWN = {"shown": SHOWN_LOCATIONS}  # the bound parameter of how many places a problem lists
+
 TYPE_MESSAGES = {
     "date": "not a date that exists, written YYYY-MM-DD",
     "timestamp": "not a date and time that exist, written YYYY-MM-DD HH:MM[:SS]",
@@ -216,8 +218,8 @@ def _check_table(con, table: Table, staged: StagedTable, report: Report) -> None
             _report_identifier_kinds(con, table, staged, column, report)
             continue
         positions = con.execute(
-            f"SELECT min({staged.position}, {SHOWN_LOCATIONS}) FROM {quote(staged.staging)} "
-            f"WHERE {condition}", params.used_in(condition)).fetchone()[0]
+            f"SELECT min({staged.position}, $shown) FROM {quote(staged.staging)} "
+            f"WHERE {condition}", {**params.used_in(condition), **SHOWN}).fetchone()[0]
         report.add("error", table.name, column, rule, message, staged.unit,
                    staged.locate(positions), count)
     _check_unique(con, table, staged, report)
@@ -274,14 +276,14 @@ def _report_identifier_kinds(con, table: Table, staged: StagedTable, column: str
     params = Params()
     selects = ", ".join(
         f"count(*) FILTER (WHERE regexp_matches({source}, {params(pattern)})), "
-        f"min({staged.position}, {SHOWN_LOCATIONS}) "
+        f"min({staged.position}, $shown) "
         f"FILTER (WHERE regexp_matches({source}, {params(pattern)}))"
         for pattern in identifiers.VALUE_PATTERNS.values()
     )
     result = con.execute(
         f"SELECT {selects} FROM {quote(staged.staging)} s "
         f"WHERE regexp_matches({source}, {params(identifiers.ANY_VALUE_PATTERN)}) AND {where}",
-        params.values,
+        {**params.values, **SHOWN},
     ).fetchone()
     for index, kind in enumerate(identifiers.VALUE_PATTERNS):
         count, positions = result[2 * index], result[2 * index + 1]
@@ -308,7 +310,7 @@ def _check_unique(con, table: Table, staged: StagedTable, report: Report) -> Non
             f"later AS (SELECT {staged.position} AS position, row_number() OVER "
             f"(PARTITION BY {columns} ORDER BY {staged.position}) AS occurrence "
             f"FROM {source} SEMI JOIN repeated USING ({columns})) "
-            f"SELECT count(*), min(position, {SHOWN_LOCATIONS}) FROM later WHERE occurrence > 1"
+            "SELECT count(*), min(position, $shown) FROM later WHERE occurrence > 1", SHOWN
         ).fetchone()
         if count:
             what = key[0] if len(key) == 1 else "(" + ", ".join(key) + ")"
@@ -334,8 +336,8 @@ def _check_references(con, table: Table, staged: StagedTable, all_staged, report
         broken = (f"{source} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {quote(target.staging)} t "
                   f"WHERE t.{target.column_sql(target_column)} = s.{source})")
         count, positions = con.execute(
-            f"SELECT count(*), min({staged.position}, {SHOWN_LOCATIONS}) "
-            f"FROM {quote(staged.staging)} s WHERE {broken}"
+            f"SELECT count(*), min({staged.position}, $shown) "
+            f"FROM {quote(staged.staging)} s WHERE {broken}", SHOWN
         ).fetchone()
         if count:
             report.add("error", table.name, column.name, "reference",
