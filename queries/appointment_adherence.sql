@@ -11,20 +11,14 @@
 -- param peer_id text: only this peer (default: all)
 -- param start date: the first day counted (default: 89 days before end, a 90-day window)
 -- param end date: the last day counted (default: as_of)
+-- uses: peer_scope
 -- column peer_id key: the peer the participants are assigned to
 -- column site key: the peer's site
 -- column scheduled count: appointments scheduled in the window
 -- column attended count part of scheduled: of those, the ones attended
 -- column missed count part of scheduled: of those, the ones not attended
 -- column kept_rate rate of attended/scheduled: attended ÷ scheduled (3 decimals; empty when none were scheduled)
-WITH scope AS (
-    SELECT peer_id, site
-    FROM peers
-    WHERE ($site IS NULL OR site = $site)
-      AND ($supervisor_id IS NULL OR supervisor_id = $supervisor_id)
-      AND ($peer_id IS NULL OR peer_id = $peer_id)
-),
-window_days AS (
+WITH window_days AS (
     SELECT coalesce($start, coalesce($end, $as_of) - 89) AS first_day,
            coalesce($end, $as_of) AS last_day
 ),
@@ -36,7 +30,7 @@ extract AS (
 assigned AS (
     SELECT participant_id, peer_id
     FROM participants
-    WHERE peer_id IN (SELECT peer_id FROM scope)
+    WHERE peer_id IN (SELECT peer_id FROM peer_scope)
 ),
 kept AS (
     SELECT p.peer_id,
@@ -55,7 +49,7 @@ SELECT
     CASE WHEN e.present THEN coalesce(k.attended, 0) END AS attended,
     CASE WHEN e.present THEN coalesce(k.scheduled - k.attended, 0) END AS missed,
     round(k.attended / k.scheduled, 3) AS kept_rate
-FROM scope s
+FROM peer_scope s
 CROSS JOIN extract e
 LEFT JOIN kept k USING (peer_id)
 ORDER BY s.site, s.peer_id

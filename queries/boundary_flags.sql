@@ -28,6 +28,7 @@
 -- param site text: only flags about peers of this site (default: all sites)
 -- param supervisor_id text: only flags about this supervisor's peers (default: all)
 -- param peer_id text: only flags about this peer (default: all)
+-- uses: peer_scope
 -- setting sanctioned_start: the start of sanctioned hours (a contact starting at it is inside)
 -- setting sanctioned_end: the end of sanctioned hours (a contact starting at it is outside)
 -- setting sanctioned_days: the weekdays on which contacts are sanctioned
@@ -48,14 +49,7 @@
 -- column contact_id id: the contact concerned (empty for concentration, over_capacity and supervision_gap)
 -- column flagged_on value: the contact's date, or end for concentration, over_capacity and supervision_gap
 -- column detail value: one sentence with the numbers that raised the flag
-WITH scope AS (
-    SELECT peer_id, coalesce(caseload_capacity, $default_capacity) AS capacity
-    FROM peers
-    WHERE ($site IS NULL OR site = $site)
-      AND ($supervisor_id IS NULL OR supervisor_id = $supervisor_id)
-      AND ($peer_id IS NULL OR peer_id = $peer_id)
-),
--- The day peer rules are evaluated on.
+WITH -- The day peer rules are evaluated on.
 bounds AS (
     SELECT coalesce($end, $as_of) AS end_day
 ),
@@ -68,7 +62,7 @@ window_contacts AS (
     FROM contacts
     WHERE started_at >= CAST(coalesce($start, coalesce($end, $as_of) - 6) AS TIMESTAMP)
       AND started_at < CAST(coalesce($end, $as_of) + 1 AS TIMESTAMP)
-      AND peer_id IN (SELECT peer_id FROM scope)
+      AND peer_id IN (SELECT peer_id FROM peer_scope)
 ),
 -- Sanctioned hours as words, e.g. "08:00–20:00, Mon–Fri": a run of three days or more is
 -- written first–last, other days one by one ("Mon, Wed–Fri, Sat, Sun").
@@ -195,7 +189,7 @@ pairs AS (
     FROM contacts
     WHERE started_at >= CAST(coalesce($end, $as_of) - ($concentration_window_days - 1) AS TIMESTAMP)
       AND started_at < CAST(coalesce($end, $as_of) + 1 AS TIMESTAMP)
-      AND peer_id IN (SELECT peer_id FROM scope)
+      AND peer_id IN (SELECT peer_id FROM peer_scope)
     GROUP BY peer_id, participant_id
 ),
 peer_medians AS (
@@ -220,13 +214,14 @@ concentration AS (
 ),
 -- Each peer's active caseload on end.
 caseloads AS (
-    SELECT s.peer_id, s.capacity, count(p.participant_id) AS active
-    FROM scope s
+    SELECT s.peer_id, coalesce(s.caseload_capacity, $default_capacity) AS capacity,
+           count(p.participant_id) AS active
+    FROM peer_scope s
     CROSS JOIN bounds b
     LEFT JOIN participants p
            ON p.peer_id = s.peer_id AND p.enrolled_on <= b.end_day
           AND (p.discharged_on IS NULL OR p.discharged_on > b.end_day)
-    GROUP BY s.peer_id, s.capacity
+    GROUP BY ALL
 ),
 over_capacity AS (
     SELECT 'over_capacity' AS rule, 'review' AS severity, c.peer_id, NULL AS participant_id,
@@ -240,7 +235,7 @@ last_sessions AS (
     SELECT peer_id, max(held_on) AS last_held_on
     FROM supervision
     WHERE held_on <= (SELECT end_day FROM bounds)
-      AND peer_id IN (SELECT peer_id FROM scope)
+      AND peer_id IN (SELECT peer_id FROM peer_scope)
     GROUP BY peer_id
 ),
 supervision_gap AS (

@@ -8,6 +8,7 @@
 -- param site text: only peers of this site (default: all sites)
 -- param supervisor_id text: only this supervisor's peers (default: all)
 -- param peer_id text: only this peer (default: all)
+-- uses: peer_scope
 -- setting default_capacity: the capacity of a peer whose caseload_capacity is empty
 -- setting not_seen_days: how many days without any contact make an active participant "not seen"
 -- column peer_id key: the peer
@@ -24,19 +25,11 @@
 -- column not_seen_30d count: active participants with no contact by any peer in the not_seen_days days ending as_of
 -- column new_28d count: the peer's participants enrolled in the 28 days ending as_of
 -- column discharged_28d count: the peer's participants discharged in the 28 days ending as_of
-WITH scope AS (
-    SELECT peer_id, site, supervisor_id,
-           coalesce(caseload_capacity, $default_capacity) AS caseload_capacity
-    FROM peers
-    WHERE ($site IS NULL OR site = $site)
-      AND ($supervisor_id IS NULL OR supervisor_id = $supervisor_id)
-      AND ($peer_id IS NULL OR peer_id = $peer_id)
-),
-assigned AS (
+WITH assigned AS (
     SELECT participant_id, peer_id, enrolled_on, discharged_on,
            enrolled_on <= $as_of AND (discharged_on IS NULL OR discharged_on > $as_of) AS active
     FROM participants
-    WHERE peer_id IN (SELECT peer_id FROM scope)
+    WHERE peer_id IN (SELECT peer_id FROM peer_scope)
 ),
 -- Contacts of the last five weeks by the peers in scope (a range on the stored, time-ordered
 -- column, so DuckDB reads only those weeks).
@@ -46,7 +39,7 @@ recent AS (
     FROM contacts
     WHERE started_at >= CAST($as_of - 34 AS TIMESTAMP)
       AND started_at < CAST($as_of + 1 AS TIMESTAMP)
-      AND peer_id IN (SELECT peer_id FROM scope)
+      AND peer_id IN (SELECT peer_id FROM peer_scope)
 ),
 -- The peer's own time: each contact, except that a group session counts once however many
 -- attended.
@@ -98,8 +91,9 @@ SELECT
     s.site,
     s.supervisor_id,
     coalesce(pc.active_participants, 0) AS active_participants,
-    s.caseload_capacity,
-    round(coalesce(pc.active_participants, 0) / s.caseload_capacity, 3) AS utilization,
+    coalesce(s.caseload_capacity, $default_capacity) AS caseload_capacity,
+    round(coalesce(pc.active_participants, 0) / coalesce(s.caseload_capacity, $default_capacity),
+          3) AS utilization,
     coalesce(cc.contacts_7d, 0) AS contacts_7d,
     round(coalesce(h.hours_7d, 0), 2) AS contact_hours_7d,
     round(coalesce(cc.contacts_prior_weekly, 0), 2) AS contacts_avg_prior_4wk,
@@ -108,7 +102,7 @@ SELECT
     coalesce(pc.not_seen, 0) AS not_seen_30d,
     coalesce(pc.new_28d, 0) AS new_28d,
     coalesce(pc.discharged_28d, 0) AS discharged_28d
-FROM scope s
+FROM peer_scope s
 LEFT JOIN participant_counts pc USING (peer_id)
 LEFT JOIN contact_counts cc USING (peer_id)
 LEFT JOIN hours h USING (peer_id)

@@ -15,6 +15,7 @@
 -- param supervisor_id text: only contacts by this supervisor's peers (default: all)
 -- param peer_id text: only contacts by this peer (default: all)
 -- param participant_id text: only contacts with this participant (default: all)
+-- uses: peer_scope
 -- column contact_id id: the contact
 -- column participant_id id: the participant contacted
 -- column peer_id key: the peer who made the contact
@@ -27,13 +28,6 @@
 -- column boundary_concern value: the boundary concern recorded (empty: none)
 -- column safety_concern value: true when a safety concern was recorded
 -- column escalated_at value: when the safety concern was escalated (empty: not escalated)
-WITH scope AS (
-    SELECT peer_id
-    FROM peers
-    WHERE ($site IS NULL OR site = $site)
-      AND ($supervisor_id IS NULL OR supervisor_id = $supervisor_id)
-      AND ($peer_id IS NULL OR peer_id = $peer_id)
-)
 SELECT
     contact_id,
     participant_id,
@@ -51,6 +45,6 @@ FROM contacts
 -- A range on the stored, time-ordered column, so DuckDB reads only those weeks.
 WHERE started_at >= CAST(coalesce($start, coalesce($end, $as_of) - 27) AS TIMESTAMP)
   AND started_at < CAST(coalesce($end, $as_of) + 1 AS TIMESTAMP)
-  AND peer_id IN (SELECT peer_id FROM scope)
+  AND peer_id IN (SELECT peer_id FROM peer_scope)
   AND ($participant_id IS NULL OR participant_id = $participant_id)
 ORDER BY started_at, contact_id

@@ -14,6 +14,7 @@
 -- param site text: only peers of this site (default: all sites)
 -- param supervisor_id text: only this supervisor's peers (default: all)
 -- param peer_id text: only this peer (default: all)
+-- uses: peer_scope
 -- setting escalation_hours: how many hours after the contact began an escalation is in time
 -- column peer_id key: the peer
 -- column site key: the peer's site
@@ -22,14 +23,7 @@
 -- column escalated_late count part of safety_concerns: escalated, but later than the escalation hours
 -- column not_escalated count part of safety_concerns: with no escalation recorded
 -- column median_hours_to_escalation stat over safety_concerns: median hours from the start of the contact to the escalation, over the escalated concerns (1 decimal)
-WITH scope AS (
-    SELECT peer_id, site
-    FROM peers
-    WHERE ($site IS NULL OR site = $site)
-      AND ($supervisor_id IS NULL OR supervisor_id = $supervisor_id)
-      AND ($peer_id IS NULL OR peer_id = $peer_id)
-),
--- Safety concerns in start…end by the peers in scope: a range on the stored, time-ordered
+WITH -- Safety concerns in start…end by the peers in peer_scope: a range on the stored, time-ordered
 -- column, so DuckDB reads only those weeks.
 concerns AS (
     SELECT peer_id, escalated_at,
@@ -39,7 +33,7 @@ concerns AS (
     WHERE started_at >= CAST(coalesce($start, coalesce($end, $as_of) - 27) AS TIMESTAMP)
       AND started_at < CAST(coalesce($end, $as_of) + 1 AS TIMESTAMP)
       AND safety_concern
-      AND peer_id IN (SELECT peer_id FROM scope)
+      AND peer_id IN (SELECT peer_id FROM peer_scope)
 ),
 per_peer AS (
     SELECT peer_id,
@@ -60,6 +54,6 @@ SELECT
     coalesce(p.escalated_late, 0) AS escalated_late,
     coalesce(p.not_escalated, 0) AS not_escalated,
     p.median_hours_to_escalation
-FROM scope s
+FROM peer_scope s
 LEFT JOIN per_peer p USING (peer_id)
 ORDER BY s.site, s.peer_id

@@ -13,6 +13,7 @@
 -- param peer_id text: only this peer (default: all)
 -- param rater_role text: only this rater role: supervisor, self, participant or external (default: all roles)
 -- param all_episodes boolean = false: true lists every episode up to as_of instead of only the latest per peer and role
+-- uses: peer_scope
 -- column peer_id key: the peer rated
 -- column site key: the peer's site
 -- column rater_role key: who rated: supervisor, self, participant or external
@@ -20,14 +21,7 @@
 -- column domain key: the fidelity domain
 -- column domain_score value: mean of the episode's item scores in the domain (1-5, 2 decimals)
 -- column items_rated value: item ratings in the domain in that episode
-WITH scope AS (
-    SELECT peer_id, site
-    FROM peers
-    WHERE ($site IS NULL OR site = $site)
-      AND ($supervisor_id IS NULL OR supervisor_id = $supervisor_id)
-      AND ($peer_id IS NULL OR peer_id = $peer_id)
-),
--- The episodes that count, as (peer, rater role, day): the latest of each peer and rater
+WITH -- The episodes that count, as (peer, rater role, day): the latest of each peer and rater
 -- role up to as_of, or every one with all_episodes. Both halves are scoped before anything is
 -- grouped, and the rows are then found by an equality join.
 rated AS (
@@ -35,7 +29,7 @@ rated AS (
     FROM fidelity
     WHERE rated_on <= $as_of
       AND ($rater_role IS NULL OR rater_role = $rater_role)
-      AND peer_id IN (SELECT peer_id FROM scope)
+      AND peer_id IN (SELECT peer_id FROM peer_scope)
 ),
 episodes AS (
     SELECT peer_id, rater_role, max(rated_on) AS rated_on
@@ -57,6 +51,6 @@ SELECT
     count(*) AS items_rated
 FROM fidelity f
 JOIN episodes e USING (peer_id, rater_role, rated_on)
-JOIN scope s USING (peer_id)
+JOIN peer_scope s USING (peer_id)
 GROUP BY f.peer_id, s.site, f.rater_role, f.rated_on, f.domain
 ORDER BY s.site, f.peer_id, f.rater_role, f.rated_on, f.domain

@@ -11,6 +11,7 @@
 -- param site text: only peers of this site (default: all sites)
 -- param supervisor_id text: only this supervisor's peers (default: all)
 -- param peer_id text: only this peer (default: all)
+-- uses: peer_scope
 -- column peer_id key: the peer the participants are assigned to
 -- column site key: the peer's site
 -- column goals_set count: goals set on or before as_of
@@ -18,14 +19,7 @@
 -- column open count part of goals_set: of those, goals not achieved by as_of
 -- column achieved_rate rate of achieved/goals_set: achieved ÷ goals set (3 decimals)
 -- column median_days_to_achieve stat over achieved: median days from set_on to achieved_on of the achieved goals (1 decimal)
-WITH scope AS (
-    SELECT peer_id, site
-    FROM peers
-    WHERE ($site IS NULL OR site = $site)
-      AND ($supervisor_id IS NULL OR supervisor_id = $supervisor_id)
-      AND ($peer_id IS NULL OR peer_id = $peer_id)
-),
-extract AS (
+WITH extract AS (
     SELECT EXISTS (
         SELECT 1 FROM extract_tables WHERE table_name = 'goals' AND present
     ) AS present
@@ -33,7 +27,7 @@ extract AS (
 assigned AS (
     SELECT participant_id, peer_id
     FROM participants
-    WHERE peer_id IN (SELECT peer_id FROM scope)
+    WHERE peer_id IN (SELECT peer_id FROM peer_scope)
 ),
 goal_counts AS (
     SELECT p.peer_id,
@@ -53,7 +47,7 @@ SELECT
     CASE WHEN e.present THEN coalesce(g.goals_set - g.achieved, 0) END AS open,
     round(g.achieved / g.goals_set, 3) AS achieved_rate,
     round(g.median_days, 1) AS median_days_to_achieve
-FROM scope s
+FROM peer_scope s
 CROSS JOIN extract e
 LEFT JOIN goal_counts g USING (peer_id)
 ORDER BY s.site, s.peer_id

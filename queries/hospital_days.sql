@@ -16,6 +16,7 @@
 -- param site text: only peers of this site (default: all sites)
 -- param supervisor_id text: only this supervisor's peers (default: all)
 -- param peer_id text: only this peer (default: all)
+-- uses: peer_scope
 -- setting hospital_window_days: days before and after enrolment compared, and how long a participant must have been enrolled
 -- column peer_id key: the peer the participants are assigned to
 -- column site key: the peer's site
@@ -26,14 +27,7 @@
 -- column bed_days_after value: bed days of those participants in the window from enrolment
 -- column mean_bed_days_before stat over participants: bed days before ÷ participants (2 decimals)
 -- column mean_bed_days_after stat over participants: bed days after ÷ participants (2 decimals)
-WITH scope AS (
-    SELECT peer_id, site
-    FROM peers
-    WHERE ($site IS NULL OR site = $site)
-      AND ($supervisor_id IS NULL OR supervisor_id = $supervisor_id)
-      AND ($peer_id IS NULL OR peer_id = $peer_id)
-),
-extract AS (
+WITH extract AS (
     SELECT EXISTS (
         SELECT 1 FROM extract_tables WHERE table_name = 'admissions' AND present
     ) AS present
@@ -42,7 +36,7 @@ eligible AS (
     SELECT participant_id, peer_id, enrolled_on
     FROM participants
     WHERE enrolled_on <= $as_of - $hospital_window_days
-      AND peer_id IN (SELECT peer_id FROM scope)
+      AND peer_id IN (SELECT peer_id FROM peer_scope)
 ),
 -- Each stay's bed days as days relative to enrolment (0 = the enrolment day), cut to the two
 -- windows: -window … -1 before, 0 … window - 1 after.
@@ -98,7 +92,7 @@ SELECT
         END AS mean_bed_days_before,
     CASE WHEN e.present THEN round(coalesce(h.bed_days_after, 0) / n.participants, 2)
         END AS mean_bed_days_after
-FROM scope s
+FROM peer_scope s
 CROSS JOIN extract e
 LEFT JOIN enrolled n USING (peer_id)
 LEFT JOIN stayed h USING (peer_id)

@@ -11,6 +11,7 @@
 -- param site text: only peers of this site (default: all sites)
 -- param supervisor_id text: only this supervisor's peers (default: all)
 -- param peer_id text: only this peer (default: all)
+-- uses: peer_scope
 -- setting supervision_interval_days: more days than this since the last session make a peer overdue
 -- column peer_id key: the peer
 -- column site key: the peer's site
@@ -20,14 +21,7 @@
 -- column last_supervised_on value: the day of the last session on or before as_of (empty: never)
 -- column days_since value: days from last_supervised_on to as_of (empty: never supervised)
 -- column overdue value: true when days_since exceeds the supervision interval or the peer was never supervised
-WITH scope AS (
-    SELECT peer_id, site, supervisor_id
-    FROM peers
-    WHERE ($site IS NULL OR site = $site)
-      AND ($supervisor_id IS NULL OR supervisor_id = $supervisor_id)
-      AND ($peer_id IS NULL OR peer_id = $peer_id)
-),
-extract AS (
+WITH extract AS (
     SELECT EXISTS (
         SELECT 1 FROM extract_tables WHERE table_name = 'supervision' AND present
     ) AS present
@@ -39,7 +33,7 @@ held AS (
            max(held_on) AS last_supervised_on
     FROM supervision
     WHERE held_on <= $as_of
-      AND peer_id IN (SELECT peer_id FROM scope)
+      AND peer_id IN (SELECT peer_id FROM peer_scope)
     GROUP BY peer_id
 )
 SELECT
@@ -52,7 +46,7 @@ SELECT
     $as_of - h.last_supervised_on AS days_since,
     CASE WHEN e.present THEN h.last_supervised_on IS NULL
         OR $as_of - h.last_supervised_on > $supervision_interval_days END AS overdue
-FROM scope s
+FROM peer_scope s
 CROSS JOIN extract e
 LEFT JOIN held h USING (peer_id)
 ORDER BY s.site, s.peer_id

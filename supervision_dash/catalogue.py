@@ -207,11 +207,12 @@ class Catalogue(Mapping):
                    flags=re.I)
 
     def parameters(self, name: str) -> dict[str, Parameter]:
-        """The query's parameters, with those of the queries it uses."""
-        merged: dict[str, Parameter] = {}
+        """The query's own parameters, in its header's order, then those only the queries it
+        uses declare."""
+        merged = dict(self[name].parameters)
         for used in self[name].uses:
-            merged.update(self.parameters(used))
-        merged.update(self[name].parameters)
+            for key, parameter in self.parameters(used).items():
+                merged.setdefault(key, parameter)
         return merged
 
     def settings(self, name: str) -> set[str]:
