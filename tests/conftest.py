@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 PEERS = """\
@@ -126,3 +129,24 @@ def warehouse_of(tmp_path):
 def csv(header: str, *rows: str) -> str:
     """CSV text from a header and rows, for hand-built extracts."""
     return "\n".join([header, *rows]) + "\n"
+
+
+def plain(value):
+    """A cell as a test writes it: dates as ISO text (with the time when it has one), missing
+    values as None, numpy scalars as Python's."""
+    if value is None or value is pd.NaT or value is pd.NA or (
+            isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        stamp = pd.Timestamp(value)
+        return stamp.date().isoformat() if stamp == stamp.normalize() else \
+            stamp.strftime("%Y-%m-%d %H:%M")
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def rows(frame, columns):
+    """The frame's rows as plain tuples (see `plain`)."""
+    return [tuple(plain(value) for value in row)
+            for row in frame[columns].astype(object).itertuples(index=False)]

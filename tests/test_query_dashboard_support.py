@@ -12,15 +12,13 @@ Weekdays in June 2024: the 1st is a Saturday, the 3rd, 10th, 17th and 24th are M
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import duckdb
-import pandas as pd
 import pytest
 
 from supervision_dash.settings import Settings
 from supervision_dash.warehouse import LeadershipError
-from tests.conftest import csv
+from tests.conftest import csv, plain
 
 AS_OF = "2024-06-30"
 
@@ -103,22 +101,9 @@ def warehouse(warehouse_of):
                         fidelity=FIDELITY, supervision=SUPERVISION, outcomes=OUTCOMES)
 
 
-def _plain(value):
-    """A cell as a test writes it: dates as ISO text, missing values as None."""
-    if value is None or value is pd.NaT or value is pd.NA or (
-            isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, pd.Timestamp | dt.datetime):
-        stamp = pd.Timestamp(value)
-        return stamp.date().isoformat() if stamp == stamp.normalize() else \
-            stamp.strftime("%Y-%m-%d %H:%M")
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
 
 def _rows(frame, columns=None):
-    return [tuple(_plain(v) for v in row)
+    return [tuple(plain(v) for v in row)
             for row in frame[columns or list(frame.columns)].itertuples(index=False)]
 
 

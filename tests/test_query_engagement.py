@@ -7,12 +7,10 @@ belongs) and at South (A5's own site); PR3 and PR4 (no participants) at South.
 
 from __future__ import annotations
 
-import math
 
-import pandas as pd
 import pytest
 
-from tests.conftest import csv
+from tests.conftest import csv, rows
 
 PEERS = csv(
     "peer_id,site,supervisor_id",
@@ -82,21 +80,6 @@ PROGRAM = [
     ("2024-06-01", None, None, 4, 3, 0.75, 4, 1.33, 2),  # 4 contacts / 3 engaged
 ]
 
-
-def _plain(value):
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    return value
-
-
-def rows(frame, columns):
-    """The frame's rows as plain tuples: dates as ISO text, missing values as None."""
-    return [tuple(_plain(value) for value in row)
-            for row in frame[columns].astype(object).itertuples(index=False)]
 
 
 @pytest.fixture

@@ -10,13 +10,11 @@ deteriorated, E6 20→14 improved.
 
 from __future__ import annotations
 
-import math
 
-import pandas as pd
 import pytest
 
 from supervision_dash.settings import Settings
-from tests.conftest import csv
+from tests.conftest import csv, rows
 
 PEERS = csv(
     "peer_id,site,supervisor_id,languages",
@@ -86,21 +84,6 @@ EXPECTED = [
     ("language_concordance", "not recorded", 2, 2, 1.0, 2, 1, 50.0),
 ]
 
-
-def _plain(value):
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    return value
-
-
-def rows(frame, columns):
-    """The frame's rows as plain tuples: dates as ISO text, missing values as None."""
-    return [tuple(_plain(value) for value in row)
-            for row in frame[columns].astype(object).itertuples(index=False)]
 
 
 @pytest.fixture
