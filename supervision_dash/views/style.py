@@ -117,7 +117,7 @@ class Table(pn.viewable.Viewer):
         self.empty_message = empty_message
         self.frame = pd.DataFrame()
         self.tabulator = pn.widgets.Tabulator(
-            pd.DataFrame(), pagination="local", page_size=page_size, disabled=True,
+            pd.DataFrame(), pagination="remote", page_size=page_size, disabled=True,
             show_index=False, sizing_mode="stretch_width", layout="fit_data_table",
             header_filters=False,
             formatters={column: {"type": "textarea"} for column in wrap},  # long text wraps

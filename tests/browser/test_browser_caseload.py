@@ -33,3 +33,24 @@ def test_download_csv_has_every_peer_in_scope_not_just_the_first_page(dashboard)
     assert frame.set_index("peer_id").loc["P02", "active_participants"] == 3
     assert frame.set_index("peer_id").loc["P02", "caseload_capacity"] == 2
     assert set(frame["supervisor_id"]) == {"SV1", "SV2", "SV3"}
+
+
+def test_sorting_by_a_column_sorts_the_whole_table_not_only_the_page(dashboard):
+    """Pages come from the server: a sort orders every peer, so P17 — on the second page in
+    the table's own order — heads the first page sorted by peer, descending."""
+    dashboard.choose("Supervisor", "All")
+    expect(dashboard.summary).to_contain_text(f"All supervisors · {len(ALL_PEERS)} peers")
+    dashboard.open_tab("Caseload")
+    page = dashboard.page
+    caseload = page.locator(".tabulator:visible").filter(
+        has=page.locator(".tabulator-col-title:text-is('Utilisation')"))
+    first_row = caseload.locator(".tabulator-row").first
+    expect(first_row).to_contain_text("P01")
+    header = caseload.locator(".tabulator-col", has=page.locator(
+        ".tabulator-col-title:text-is('Peer')"))
+    header.click()  # ascending: P01 stays first
+    expect(header).to_have_attribute("aria-sort", "ascending")
+    header.click()
+    expect(header).to_have_attribute("aria-sort", "descending")
+    expect(first_row).to_contain_text("P17")
+    expect(caseload.locator(".tabulator-row")).to_have_count(15)
