@@ -14,6 +14,7 @@ import datetime as dt
 import pandas as pd
 import param
 
+from .packet import weekly_packet
 from .settings import INSTRUMENTS
 from .warehouse import Warehouse
 
@@ -74,6 +75,19 @@ class ProgramState(param.Parameterized):
     def settings(self):
         return self.warehouse.settings
 
+    @property
+    def role(self) -> str:
+        return self.warehouse.role
+
+    @property
+    def load_info(self) -> dict:
+        """Where the data came from: source folder, loaded_at, contract version."""
+        return self.warehouse.load_info
+
+    @property
+    def last_contact_date(self) -> dt.date | None:
+        return self.warehouse.last_contact_date
+
     def workforce(self) -> pd.DataFrame:
         return self.query("workforce")
 
@@ -109,6 +123,11 @@ class ReviewState(ProgramState):
                                    doc="Only this supervisor's peers.")
     peer_id = param.Selector(default=ALL, objects=[ALL], label="Peer", doc="Only this peer.")
     scope_names = SCOPE
+
+    def packet(self) -> str:
+        """The week's packet for the chosen supervisor (and site), as standalone HTML."""
+        return weekly_packet(self.warehouse, self.supervisor_id, self.as_of,
+                             self.scope["site"])
 
     def _sites(self) -> list[str]:
         directory = self.warehouse.query("caseload")[["peer_id", "site", "supervisor_id"]]

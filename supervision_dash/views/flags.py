@@ -15,7 +15,7 @@ import panel as pn
 
 from .base import View
 from .style import SEVERITY_COLOURS, Table, colour_severity, escape_html, why_empty
-from .weekly import RULE_NAMES
+from ..packet import RULE_NAMES
 
 WEEKS_CHARTED = 12
 

@@ -28,7 +28,7 @@ class DataQualityView(View):
 
     def compute(self) -> dict:
         return {"tables": self.state.data_quality(), "warnings": self.state.load_warnings(),
-                "load": self.state.warehouse.load_info}
+                "load": self.state.load_info}
 
     def show(self, data: dict) -> None:
         load, tables = data["load"], data["tables"]
@@ -36,7 +36,7 @@ class DataQualityView(View):
         self.summary.object = (
             f"<p>Extract <b>{escape_html(load['source_folder'])}</b>, loaded "
             f"{fmt_date(load['loaded_at'])} (contract {escape_html(load['contract_version'])}). "
-            f"Last contact: {fmt_date(self.state.warehouse.last_contact_date)}. "
+            f"Last contact: {fmt_date(self.state.last_contact_date)}. "
             f"Tables not in this extract: {escape_html(absent)}.</p>"
             "<p class='sd-note'>The extract is a limited data set: protected health "
             "information, to be handled as such.</p>")

@@ -13,7 +13,7 @@ import io
 import pandas as pd
 import panel as pn
 
-from ..packet import RULE_NAMES, weekly_packet
+from ..packet import RULE_NAMES
 
 from ..state import ALL
 from .base import View
@@ -83,10 +83,7 @@ class WeeklyReview(View):
             pn.pane.HTML("<h2>Flags to discuss</h2>"), self.flags, sizing_mode="stretch_width")
 
     def _packet(self) -> io.BytesIO:
-        state = self.state
-        site = None if state.site == ALL else state.site
-        return io.BytesIO(weekly_packet(state.warehouse, state.supervisor_id, state.as_of,
-                                        site).encode("utf-8"))
+        return io.BytesIO(self.state.packet().encode("utf-8"))
 
     def compute(self) -> dict:
         return {"peers": self.state.weekly_review(), "flags": self.state.flags()}

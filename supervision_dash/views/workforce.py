@@ -62,7 +62,7 @@ class WorkforceView(View):
 
     def show(self, data: dict) -> None:
         workforce, bands = data["workforce"], data["bands"]
-        role = self.state.warehouse.role
+        role = self.state.role
         self.note.object = (
             "Counts per site; no peer's own row. " + (
                 f"Counts from 1 to {self.state.settings.min_cell_size - 1} are shown as "
