@@ -155,9 +155,9 @@ def _names_are_not_values(name: str, names: list[str], report: Report, where: di
         kind = identifiers.value_kind(column_name)
         if kind:
             report.add("error", name, None, "identifier value",
-                       f"the name of column {number} looks like {identifiers.with_article(kind)},"
-                       " not a column "
-                       "name: is the header line missing? (value not shown)", **where)
+                       f"the name of column {number} looks like {identifiers.with_article(kind)}, "
+                       "not a column name: is the header line missing? (value not shown)",
+                       **where)
             return False
     return True
 

@@ -13,9 +13,9 @@ import holoviews as hv
 import pandas as pd
 import panel as pn
 
+from ..packet import RULE_NAMES
 from .base import View
 from .style import SEVERITY_COLOURS, Table, colour_severity, escape_html, why_empty
-from ..packet import RULE_NAMES
 
 WEEKS_CHARTED = 12
 
