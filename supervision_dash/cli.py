@@ -138,7 +138,7 @@ def _report(args) -> int:
         return 2
     try:
         with open_warehouse(args.db, settings=args.settings) as warehouse:
-            path = write_packet(warehouse, args.supervisor, week, args.output)
+            path = write_packet(warehouse, args.supervisor, week, args.output, args.site)
     except (ValueError, FileNotFoundError) as exc:
         print(f"supervision-dash report: {exc}", file=sys.stderr)
         return 2
@@ -239,6 +239,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--db", type=Path, required=True, metavar="FILE",
                         help="the DuckDB database")
     report.add_argument("--supervisor", required=True, metavar="ID", help="the supervisor")
+    report.add_argument("--site", metavar="SITE",
+                        help="only the supervisor's peers of this site (as the page's site filter)")
     report.add_argument("--week", required=True, metavar="YYYY-MM-DD",
                         help="the last day of the week (the review covers the 7 days ending it)")
     report.add_argument("-o", "--output", type=Path, default=Path("packet.html"),

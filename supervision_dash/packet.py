@@ -136,7 +136,8 @@ def weekly_packet(warehouse: Warehouse, supervisor_id: str, week_ending: dt.date
     scope = {"supervisor_id": supervisor_id, "site": site, "as_of": week_ending}
     peers = warehouse.query("weekly_review", **scope)
     if peers.empty:
-        raise ValueError(f"no peers for supervisor {supervisor_id!r} in this extract")
+        where = f"at site {site!r}" if site else "in this extract"
+        raise ValueError(f"no peers for supervisor {supervisor_id!r} {where}")
     flags = warehouse.query("boundary_flags", **scope)
     unseen = warehouse.query("caseload_participants", **scope)
     unseen = unseen[unseen["not_seen"].astype(bool)]
@@ -194,9 +195,10 @@ def weekly_packet(warehouse: Warehouse, supervisor_id: str, week_ending: dt.date
 
 
 def write_packet(warehouse: Warehouse, supervisor_id: str, week_ending: dt.date,
-                 path: str | Path) -> Path:
+                 path: str | Path, site: str | None = None) -> Path:
     path = Path(path)
-    path.write_text(weekly_packet(warehouse, supervisor_id, week_ending), encoding="utf-8")
+    path.write_text(weekly_packet(warehouse, supervisor_id, week_ending, site),
+                    encoding="utf-8")
     return path
 
 

@@ -67,6 +67,23 @@ def test_the_report_command(warehouse, tmp_path):
     assert bad.returncode == 2 and "--week must be a date" in bad.stderr
 
 
+def test_the_report_command_takes_the_pages_site_filter(warehouse, tmp_path):
+    """SV1's peers are all in North: the South packet has none, the North one has both."""
+    def report(site, out):
+        return subprocess.run([sys.executable, "-m", "supervision_dash.cli", "report", "--db",
+                               str(warehouse.database), "--supervisor", "SV1", "--site", site,
+                               "--week", "2024-06-30", "-o", str(out)],
+                              capture_output=True, text=True)
+
+    north = report("North", tmp_path / "north.html")
+    assert north.returncode == 0, north.stderr
+    assert "2 peers" in (tmp_path / "north.html").read_text()
+    south = report("South", tmp_path / "south.html")
+    assert south.returncode == 2
+    assert "no peers for supervisor 'SV1' at site 'South'" in south.stderr
+    assert not (tmp_path / "south.html").exists()
+
+
 def test_the_packet_prints_to_pdf(warehouse, tmp_path):
     from supervision_dash.packet import print_pdf, write_packet
 
