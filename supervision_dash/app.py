@@ -96,6 +96,25 @@ def _sync_url(state: ProgramState, tabs: pn.Tabs) -> None:
     pn.state.location.sync(tabs, {"active": "page"})
 
 
+class TabKeys(pn.reactive.ReactiveHTML):
+    """Bokeh's tab headers take the keyboard's focus but not its keys: Enter or Space on a
+    focused tab header opens it, as a click would."""
+
+    _template = '<div id="keys" style="display: none"></div>'
+    _scripts = {"render": """
+      if (!window.supervisionDashTabKeys) {
+        window.supervisionDashTabKeys = true;
+        document.addEventListener('keydown', (event) => {
+          if (event.key !== 'Enter' && event.key !== ' ') return;
+          const target = event.composedPath()[0];
+          if (target && target.classList && target.classList.contains('bk-tab')) {
+            event.preventDefault();
+            target.click();
+          }
+        }, true);
+      }"""}
+
+
 def build(warehouse: Warehouse, state: ProgramState | None = None) -> pn.template.BaseTemplate:
     """One session's dashboard: the filters in the sidebar, a tab per view, the URL in sync.
 
@@ -140,7 +159,8 @@ def build(warehouse: Warehouse, state: ProgramState | None = None) -> pn.templat
         f"{fmt_date(load['loaded_at'])}.<br>{about}</div>", sizing_mode="stretch_width")
     # The Bootstrap template loads no web font: the served page fetches nothing from outside.
     template = pn.template.BootstrapTemplate(
-        title=LEADERSHIP_TITLE if leadership else TITLE, sidebar=[*sidebar(state), notice],
+        title=LEADERSHIP_TITLE if leadership else TITLE,
+        sidebar=[*sidebar(state), notice, TabKeys(width=0, height=0, margin=0)],
         main=[tabs], header_background=OKABE_ITO["blue"], sidebar_width=300)
     template.state, template.views, template.tabs = state, views, tabs
     return template

@@ -118,10 +118,10 @@ class Table(pn.viewable.Viewer):
         self.frame = pd.DataFrame()
         self.tabulator = pn.widgets.Tabulator(
             pd.DataFrame(), pagination="remote", page_size=page_size, disabled=True,
-            show_index=False, sizing_mode="stretch_width", layout="fit_data_table",
+            show_index=False, sizing_mode="stretch_width", layout="fit_data_stretch",
             header_filters=False,
             formatters={column: {"type": "textarea"} for column in wrap},  # long text wraps
-            widths={column: 420 for column in wrap}, **tabulator)
+            widths={column: 300 for column in wrap}, **tabulator)
         self.download = pn.widgets.FileDownload(
             callback=lambda: csv_bytes(self.frame), filename=f"{name}.csv",
             label="Download CSV", width=170)

@@ -1,7 +1,9 @@
-"""The filters by keyboard alone: Tab moves through the sidebar's filters in reading order and
-the arrow keys change one (they are native selects)."""
+"""The dashboard by keyboard alone: Tab moves through the sidebar's filters in reading order,
+the arrow keys change one (they are native selects), and Enter or Space opens a focused tab."""
 
 from __future__ import annotations
+
+import re
 
 from playwright.sync_api import expect
 from tiny_program import PEERS_OF
@@ -34,3 +36,11 @@ def test_tab_walks_the_filters_and_arrows_change_them(dashboard):
     expect(dashboard.select("Supervisor").locator("option:checked")).to_have_text("SV2")
     dashboard.expect_cards(PEERS_OF["SV2"])
 
+
+
+def test_a_focused_tab_opens_with_enter_or_space(dashboard):
+    for name, key in (("Caseload", "Enter"), ("Flags", " ")):
+        tab = dashboard.tab(name)
+        tab.focus()
+        dashboard.page.keyboard.press(key)
+        expect(tab).to_have_class(re.compile(r"\bbk-active\b"))
