@@ -9,13 +9,18 @@ from playwright.sync_api import expect
 from tiny_program import ALL_PEERS
 
 
-def test_download_csv_has_every_peer_in_scope_not_just_the_first_page(dashboard):
+def every_peers_caseload(dashboard):
+    """The Caseload tab's peer table, with every supervisor's peers in scope."""
     dashboard.choose("Supervisor", "All")
     expect(dashboard.summary).to_contain_text(f"All supervisors · {len(ALL_PEERS)} peers")
     dashboard.open_tab("Caseload")
+    return dashboard.page.locator(".tabulator:visible").filter(
+        has=dashboard.page.locator(".tabulator-col-title:text-is('Utilisation')"))
+
+
+def test_download_csv_has_every_peer_in_scope_not_just_the_first_page(dashboard):
+    caseload = every_peers_caseload(dashboard)
     page = dashboard.page
-    caseload = page.locator(".tabulator:visible").filter(
-        has=page.locator(".tabulator-col-title:text-is('Utilisation')"))
     # 17 peers at 15 a page: the table shows the first page and offers a second.
     expect(caseload.locator(".tabulator-row")).to_have_count(15)
     expect(caseload.locator(".tabulator-page[data-page='2']")).to_be_visible()
@@ -38,12 +43,8 @@ def test_download_csv_has_every_peer_in_scope_not_just_the_first_page(dashboard)
 def test_sorting_by_a_column_sorts_the_whole_table_not_only_the_page(dashboard):
     """Pages come from the server: a sort orders every peer, so P17 — on the second page in
     the table's own order — heads the first page sorted by peer, descending."""
-    dashboard.choose("Supervisor", "All")
-    expect(dashboard.summary).to_contain_text(f"All supervisors · {len(ALL_PEERS)} peers")
-    dashboard.open_tab("Caseload")
+    caseload = every_peers_caseload(dashboard)
     page = dashboard.page
-    caseload = page.locator(".tabulator:visible").filter(
-        has=page.locator(".tabulator-col-title:text-is('Utilisation')"))
     first_row = caseload.locator(".tabulator-row").first
     expect(first_row).to_contain_text("P01")
     header = caseload.locator(".tabulator-col", has=page.locator(
