@@ -49,7 +49,8 @@
 -- column contact_id id: the contact concerned (empty for concentration, over_capacity and supervision_gap)
 -- column flagged_on value: the contact's date, or end for concentration, over_capacity and supervision_gap
 -- column detail value: one sentence with the numbers that raised the flag
-WITH -- The day peer rules are evaluated on.
+WITH
+-- The day peer rules are evaluated on.
 bounds AS (
     SELECT coalesce($end, $as_of) AS end_day
 ),

@@ -23,7 +23,8 @@
 -- column escalated_late count part of safety_concerns: escalated, but later than the escalation hours
 -- column not_escalated count part of safety_concerns: with no escalation recorded
 -- column median_hours_to_escalation stat over safety_concerns: median hours from the start of the contact to the escalation, over the escalated concerns (1 decimal)
-WITH -- Safety concerns in start…end by the peers in peer_scope: a range on the stored, time-ordered
+WITH
+-- Safety concerns in start…end by the peers in scope: a range on the stored, time-ordered
 -- column, so DuckDB reads only those weeks.
 concerns AS (
     SELECT peer_id, escalated_at,

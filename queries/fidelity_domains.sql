@@ -21,7 +21,8 @@
 -- column domain key: the fidelity domain
 -- column domain_score value: mean of the episode's item scores in the domain (1-5, 2 decimals)
 -- column items_rated value: item ratings in the domain in that episode
-WITH -- The episodes that count, as (peer, rater role, day): the latest of each peer and rater
+WITH
+-- The episodes that count, as (peer, rater role, day): the latest of each peer and rater
 -- role up to as_of, or every one with all_episodes. Both halves are scoped before anything is
 -- grouped, and the rows are then found by an equality join.
 rated AS (
