@@ -193,3 +193,21 @@ def test_the_contacts_behind_a_concentration_flag_span_the_configured_window(war
     assert list(view.table.frame["rule"]) == ["concentration"]
     view.table.tabulator.selection = [0]
     assert sorted(view.behind.frame["contact_id"]) == ["K4", "K5", "K6", "K7"]
+
+
+def test_a_view_is_marked_ready_only_while_it_shows_the_current_filters(warehouse):
+    """Browsers and browser tests wait for the `sd-ready` class instead of guessing how long a
+    view takes: it is set with the data shown, and dropped when a filter change makes that data
+    stale (a view not shown keeps no class until it is shown again)."""
+    state = ReviewState(warehouse, supervisor_id="SV2")
+    view = FlagsView(state)
+    assert "sd-ready" in view._layout.css_classes
+    assert view.table.frame.empty  # SV2's PR3 had no flag this week (K3 was the week before)
+    view.active = False
+    state.supervisor_id = "SV1"
+    assert "sd-ready" not in view._layout.css_classes
+    view.active = True
+    assert "sd-ready" in view._layout.css_classes
+    # SV1's week: K2 (PR2, urgent), K4 and K1 after hours and PR1 over capacity (review)
+    assert view.table.frame["rule"].tolist() == [
+        "unescalated_safety", "after_hours", "over_capacity", "after_hours"]

@@ -6,6 +6,10 @@ panes it built once, so a filter change swaps values instead of rebuilding the p
 served page the queries run in a worker thread (DuckDB releases the GIL), and a loading
 spinner covers the view when they take more than a moment; a newer filter change supersedes
 an older one still running. In a notebook or a test the same work runs synchronously.
+
+A view's layout carries the CSS class `sd-ready` while it shows the data of the current filters,
+and loses it while newer data is on its way: the class arrives in the same document patch as
+the data it marks, so a browser (or a browser test) that sees it sees that data.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from ..state import ProgramState
 
 WATCHED = ("as_of", "site", "supervisor_id", "peer_id", "measure")
 SPINNER_AFTER_S = 0.15
+READY = "sd-ready"
 
 
 class View(pn.viewable.Viewer):
@@ -38,6 +43,7 @@ class View(pn.viewable.Viewer):
         self._generation = itertools.count()
         self._current = 0
         self._layout = self._build()
+        self._layout.css_classes = [*self._layout.css_classes, "sd-view"]
         watched = [name for name in self.watched if name in state.param]
         if watched:
             state.param.watch(self._filters_changed, watched)
@@ -59,7 +65,12 @@ class View(pn.viewable.Viewer):
         data = self.compute()
         with pn.io.hold():
             self.show(data)
+            self._mark_ready(True)
         self._stale = False
+
+    def _mark_ready(self, ready: bool) -> None:
+        classes = [name for name in self._layout.css_classes if name != READY]
+        self._layout.css_classes = [*classes, READY] if ready else classes
 
     async def _refresh_in_background(self) -> None:
         generation = self._current = next(self._generation)
@@ -74,6 +85,7 @@ class View(pn.viewable.Viewer):
             if generation == self._current:  # a newer change has not overtaken this one
                 with pn.io.hold():
                     self.show(data)
+                    self._mark_ready(True)
                 self._stale = False
         finally:
             if generation == self._current:
@@ -91,6 +103,7 @@ class View(pn.viewable.Viewer):
 
     def _filters_changed(self, *events) -> None:
         self._stale = True
+        self._mark_ready(False)
         if self.active:
             self._update()
 

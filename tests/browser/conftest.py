@@ -75,7 +75,7 @@ class Server:
             env={**os.environ, "PYTHONUNBUFFERED": "1"})
         self._wait()
 
-    def _wait(self, timeout: float = 60) -> None:
+    def _wait(self, timeout: float = 120) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -91,7 +91,8 @@ class Server:
         raise RuntimeError(f"the server did not answer within {timeout} s:\n" + self.output())
 
     def output(self) -> str:
-        self._log_file.flush()
+        if not self._log_file.closed:
+            self._log_file.flush()
         return self.log.read_text(encoding="utf-8", errors="replace")
 
     def stop(self) -> None:

@@ -94,24 +94,24 @@ class Dashboard:
                  if text.strip()]
         return buttons + len(empty), on_page
 
-    def wait_for_tables(self, limit_s: float = 8, loading_limit_s: float = 45) -> dict:
-        """Until every table of the open tab shows its rows or its empty state and nothing is
-        loading; gives up `limit_s` after the last loading spinner went away (a blank space
-        that stays blank), or after `loading_limit_s` of spinning. What it saw last: shown, on
-        the page, and whether a view was still loading."""
-        started = idle_since = time.monotonic()
+    def wait_until_ready(self, timeout_ms: int = 60_000) -> None:
+        """Until the open tab's view shows the data of the current filters: its layout carries
+        the `sd-ready` class, which arrives in the same update as that data."""
+        expect(self.page.locator(".sd-view.sd-ready:visible")).to_have_count(
+            1, timeout=timeout_ms)
+
+    def wait_for_tables(self, settle_s: float = 5) -> dict:
+        """Until the open tab's view is ready and every one of its tables shows its rows or its
+        empty state (Bokeh lays the update out a moment after it arrives); what it saw last:
+        shown, on the page, and whether a view was still loading."""
+        self.wait_until_ready()
+        deadline = time.monotonic() + settle_s
         while True:
             shown, on_page = self.tables()
             loading = self.page.locator(".pn-loading").count() > 0
-            now = time.monotonic()
-            if loading:
-                idle_since = now
-            if on_page and shown >= on_page and not loading:
-                break
-            if now - idle_since > limit_s or now - started > loading_limit_s:
-                break
-            self.page.wait_for_timeout(250)
-        return {"shown": shown, "on_page": on_page, "loading": loading}
+            if (on_page and shown >= on_page and not loading) or time.monotonic() > deadline:
+                return {"shown": shown, "on_page": on_page, "loading": loading}
+            self.page.wait_for_timeout(100)
 
     def wait_for_plots(self, settle_ms: int = 400, limit_ms: int = 10_000) -> None:
         """Until the number of drawn plot canvases stops changing (Bokeh paints after the
