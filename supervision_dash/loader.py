@@ -32,7 +32,7 @@ import duckdb
 from . import __version__
 from .contract import CONTRACT_VERSION, TABLES
 from .report import Report
-from .staging import Params, quote, typed_sql
+from .staging import Params, ctrl_c_as_keyboard_interrupt, quote, typed_sql
 from .validation import ExtractError, stage_and_check
 
 # Bump when the database layout changes (derived tables, metadata): older files must be
@@ -81,10 +81,9 @@ def load(extract: str | Path, database: str | Path, progress=None,
         _remove_leftovers(database)
         work.mkdir(mode=0o700)
         try:
-            rows, report = _build(extract, database, work, progress, today)
+            with ctrl_c_as_keyboard_interrupt():
+                rows, report = _build(extract, database, work, progress, today)
             os.replace(work / database.name, database)
-        except duckdb.InterruptException:
-            raise KeyboardInterrupt from None
         except duckdb.Error as exc:  # DuckDB's message may quote a value: never pass it on
             raise LoadError(f"the load failed ({_failure(exc)}); "
                             f"{database} is unchanged") from None

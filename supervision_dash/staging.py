@@ -18,6 +18,7 @@ import itertools
 import re
 import stat
 from bisect import bisect_right
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -137,6 +138,20 @@ class StagedTable:
 
     def is_text(self, column: str) -> bool:
         return self.source_types[self.columns[column]] == "VARCHAR"
+
+
+@contextmanager
+def ctrl_c_as_keyboard_interrupt():
+    """DuckDB answers Ctrl-C by stopping its query with RuntimeError("Query interrupted") (or
+    an InterruptException) instead of Python's KeyboardInterrupt: make it that again."""
+    try:
+        yield
+    except duckdb.InterruptException:
+        raise KeyboardInterrupt from None
+    except RuntimeError as exc:
+        if str(exc) != "Query interrupted":
+            raise
+        raise KeyboardInterrupt from None
 
 
 class RefusedFile(ValueError):

@@ -21,8 +21,9 @@ from .contract import TABLES, Column, Table, format_number
 from .report import SHOWN_LOCATIONS, Report, TableSummary
 from .settings import INSTRUMENTS
 from .staging import (
-    ZONE_MESSAGE, ZONED_TIMESTAMP, Params, RefusedFile, StagedTable, csv_header, find_files,
-    is_null_sql, quote, refuse_odd_file, stage_csv, stage_parquet, typed_sql,
+    ZONE_MESSAGE, ZONED_TIMESTAMP, Params, RefusedFile, StagedTable, csv_header,
+    ctrl_c_as_keyboard_interrupt, find_files, is_null_sql, quote, refuse_odd_file, stage_csv,
+    stage_parquet, typed_sql,
 )
 
 SHOWN = {"shown": SHOWN_LOCATIONS}  # the bound parameter of how many places a problem lists
@@ -63,7 +64,8 @@ def validate(path: str | Path, today: dt.date | None = None) -> Report:
     ``today`` is the day of validation (default: today), which bounds the dates accepted."""
     con = duckdb.connect()
     try:
-        report, _ = stage_and_check(Path(path), con, today=today)
+        with ctrl_c_as_keyboard_interrupt():
+            report, _ = stage_and_check(Path(path), con, today=today)
         return report
     finally:
         con.close()

@@ -512,15 +512,17 @@ def test_12_a_byte_that_is_not_utf8_is_reported_at_its_own_line(extract):
 
 # --- 13. temporary files, concurrent loads, kill -9 and Ctrl-C ------------------------------
 
-# A load that holds still once its temporary database exists, for the test to act on.
+# A load that holds still in a long DuckDB query once its temporary database is written, for
+# the test to act on (Ctrl-C then stops a DuckDB query, the usual case in a real load).
 HELD_LOAD = textwrap.dedent("""
-    import sys, time
+    import sys
     import supervision_dash.loader as loader
     from supervision_dash import cli
     write_metadata = loader._write_metadata
-    def held(*args, **kwargs):
-        write_metadata(*args, **kwargs)
-        time.sleep(600)
+    def held(con, *args, **kwargs):
+        write_metadata(con, *args, **kwargs)
+        con.execute("SET threads = 1")
+        con.execute("SELECT count(*) FROM range(1000000000000) t(i) WHERE i % 7 = 3").fetchall()
     loader._write_metadata = held
     sys.exit(cli.main(sys.argv[1:]))
 """)
