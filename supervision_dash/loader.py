@@ -167,7 +167,9 @@ def check_target(extract: Path, database: Path) -> None:
         mode = database.lstat().st_mode
     except FileNotFoundError:
         return
-    if not stat.S_ISREG(database.stat().st_mode if stat.S_ISLNK(mode) else mode):
+    if stat.S_ISLNK(mode):  # the load would replace the link itself, not what it points to
+        raise TargetError(f"{database} is a symbolic link; give the path of the file itself")
+    if not stat.S_ISREG(mode):
         raise TargetError(f"{database} exists and is not a regular file; it is left as it is")
     if not built_by_this_tool(database):
         raise TargetError(f"{database} exists and is not a database built by supervision-dash "

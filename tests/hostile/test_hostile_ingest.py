@@ -387,7 +387,12 @@ def test_9_a_load_never_overwrites_what_is_not_its_database(extract, tmp_path):
         con.execute("CREATE TABLE notes AS SELECT $v AS note", {"v": MARK})
     folder = tmp_path / "databases"
     folder.mkdir()
+    ours = tmp_path / "program.duckdb"  # a database built by load may be replaced...
+    assert cli("load", extract, "--db", ours).returncode == 0
+    link = tmp_path / "current.duckdb"  # ...but not through a link, which would be replaced
+    link.symlink_to(ours)
     targets = {
+        link: "is a symbolic link",
         extract / "contacts.csv": "inside the extract folder",
         extract / "new.duckdb": "inside the extract folder",
         notes: "is not a database built by supervision-dash load",
@@ -403,9 +408,7 @@ def test_9_a_load_never_overwrites_what_is_not_its_database(extract, tmp_path):
         assert_unsaid(result.stdout, result.stderr)
         assert (target.read_bytes() if target.is_file() else None) == before
     assert not (extract / "new.duckdb").exists()
-    assert listing(folder) == []
-    ours = tmp_path / "program.duckdb"  # a database built by load may be replaced
-    assert cli("load", extract, "--db", ours).returncode == 0
+    assert listing(folder) == [] and link.is_symlink()
     assert cli("load", extract, "--db", ours).returncode == 0
 
 
