@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import sys
 import time
+import traceback
 from pathlib import Path
 
 
@@ -33,16 +34,33 @@ def _generate(args) -> int:
     return 0
 
 
+def _unexpected(command: str, exc: BaseException) -> str:
+    """One line for an error nobody planned for: its kind and where it happened, never its
+    message (a database error may quote a value of the extract)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [frame for frame in frames if "supervision_dash" in frame.filename] or frames
+    where = f" in {Path(ours[-1].filename).name}:{ours[-1].lineno}" if ours else ""
+    return (f"supervision-dash {command}: stopped by an unexpected {type(exc).__name__}{where} "
+            "(details not shown: they may quote the data)")
+
+
 def _validate(args) -> int:
     from .validation import validate
 
-    report = validate(args.extract)
+    try:
+        report = validate(args.extract)
+    except KeyboardInterrupt:
+        print("supervision-dash validate: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # one line, never a traceback that may quote a value
+        print(_unexpected("validate", exc), file=sys.stderr)
+        return 1
     print(json.dumps(report.to_dict(), indent=2) if args.json else report)
     return 0 if report.ok else 1
 
 
 def _load(args) -> int:
-    from .loader import load
+    from .loader import LoadError, TargetError, load
     from .validation import ExtractError
 
     progress = Progress(args.quiet)
@@ -51,6 +69,24 @@ def _load(args) -> int:
     except ExtractError as exc:
         print(exc.report, file=sys.stderr)
         print(f"Nothing was loaded; {args.db} is unchanged.", file=sys.stderr)
+        return 1
+    except TargetError as exc:
+        print(f"supervision-dash load: --db {exc}", file=sys.stderr)
+        return 2
+    except LoadError as exc:
+        print(f"supervision-dash load: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"supervision-dash load: interrupted; nothing was loaded, {args.db} is unchanged",
+              file=sys.stderr)
+        return 130
+    except OSError as exc:
+        print(f"supervision-dash load: {exc.strerror or type(exc).__name__}"
+              f"{f' ({exc.filename})' if exc.filename else ''}; {args.db} is unchanged",
+              file=sys.stderr)
+        return 1
+    except Exception as exc:  # one line, never a traceback that may quote a value
+        print(_unexpected("load", exc) + f"; {args.db} is unchanged", file=sys.stderr)
         return 1
     for problem in result.report.warnings:
         print(f"warning: {problem}", file=sys.stderr)

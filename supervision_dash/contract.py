@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import identifiers
 from .settings import BOUNDARY_CONCERNS, INSTRUMENTS, Settings
 
 CONTRACT_VERSION = "1.0"
@@ -31,6 +32,7 @@ class Column:
     type: str
     required: bool = False
     unique: bool = False
+    key: bool = False  # a pseudonymous key (an ID, or a reference to one), not free text
     allowed: tuple[str, ...] | None = None  # enumerated values, matched in any case
     minimum: float | None = None
     maximum: float | None = None
@@ -44,9 +46,16 @@ class Column:
     def sql_type(self) -> str:
         return SQL_TYPES[self.type]
 
+    @property
+    def text_kind(self) -> str:
+        """What the identifier guard checks a text value of this column for."""
+        return identifiers.KEY if self.key else identifiers.FREE_TEXT
+
     def rule_text(self) -> str:
         """The rule as the README's contract table states it."""
         parts = ["required" if self.required else "optional"]
+        if self.key:
+            parts.append("key")
         if self.unique:
             parts.append("unique")
         if self.references:
@@ -102,9 +111,9 @@ TABLES: dict[str, Table] = {
     table.name: table
     for table in (
         Table("peers", True, (
-            Column("peer_id", "text", required=True, unique=True),
+            Column("peer_id", "text", key=True, required=True, unique=True),
             Column("site", "text", required=True),
-            Column("supervisor_id", "text", required=True),
+            Column("supervisor_id", "text", key=True, required=True),
             Column("hired_on", "date"),
             Column("caseload_capacity", "integer", minimum=1,
                    note=f"null → program default ({DEFAULT_CAPACITY})"),
@@ -112,8 +121,8 @@ TABLES: dict[str, Table] = {
             Column("certified_on", "date"),
         ), date_column="hired_on"),
         Table("participants", True, (
-            Column("participant_id", "text", required=True, unique=True),
-            Column("peer_id", "text", required=True, references="peers.peer_id",
+            Column("participant_id", "text", key=True, required=True, unique=True),
+            Column("peer_id", "text", key=True, required=True, references="peers.peer_id",
                    note="the currently assigned peer"),
             Column("site", "text", note="null → the peer's site"),
             Column("enrolled_on", "date", required=True),
@@ -124,61 +133,62 @@ TABLES: dict[str, Table] = {
             Column("preferred_language", "text", note="free categories"),
         ), date_column="enrolled_on"),
         Table("contacts", True, (
-            Column("contact_id", "text", required=True, unique=True),
-            Column("participant_id", "text", required=True,
+            Column("contact_id", "text", key=True, required=True, unique=True),
+            Column("participant_id", "text", key=True, required=True,
                    references="participants.participant_id"),
-            Column("peer_id", "text", required=True, references="peers.peer_id"),
+            Column("peer_id", "text", key=True, required=True, references="peers.peer_id"),
             Column("started_at", "timestamp", required=True),
             Column("duration_min", "integer", required=True, minimum=1, maximum=1440),
             Column("mode", "text", required=True, allowed=CONTACT_MODES),
             Column("setting", "text", allowed=SETTINGS),
             Column("activity", "text", allowed=ACTIVITIES),
-            Column("group_session_id", "text", note="rows sharing it are one group session"),
+            Column("group_session_id", "text", key=True,
+                   note="rows sharing it are one group session"),
             Column("boundary_concern", "text", allowed=BOUNDARY_CONCERNS, null_words=("none",)),
             Column("safety_concern", "boolean", note="null = false"),
             Column("escalated_at", "timestamp", not_before="started_at"),
         ), sort_by=("started_at",), date_column="started_at"),
         Table("outcomes", False, (
-            Column("participant_id", "text", required=True,
+            Column("participant_id", "text", key=True, required=True,
                    references="participants.participant_id"),
             Column("measure", "text", required=True, allowed=tuple(INSTRUMENTS)),
             Column("assessed_on", "date", required=True),
             Column("score", "number", required=True, range_by="measure"),
         ), date_column="assessed_on"),
         Table("fidelity", False, (
-            Column("peer_id", "text", required=True, references="peers.peer_id"),
+            Column("peer_id", "text", key=True, required=True, references="peers.peer_id"),
             Column("rated_on", "date", required=True),
             Column("rater_role", "text", required=True, allowed=RATER_ROLES),
-            Column("rater_id", "text"),
+            Column("rater_id", "text", key=True),
             Column("domain", "text", required=True),
             Column("item", "text", required=True),
             Column("score", "integer", required=True, minimum=1, maximum=5),
         ), date_column="rated_on"),
         Table("supervision", False, (
-            Column("peer_id", "text", required=True, references="peers.peer_id"),
-            Column("supervisor_id", "text", required=True),
+            Column("peer_id", "text", key=True, required=True, references="peers.peer_id"),
+            Column("supervisor_id", "text", key=True, required=True),
             Column("held_on", "date", required=True),
             Column("duration_min", "integer", required=True, minimum=1, maximum=600),
             Column("format", "text", allowed=("individual", "group")),
         ), date_column="held_on"),
         Table("admissions", False, (
-            Column("participant_id", "text", required=True,
+            Column("participant_id", "text", key=True, required=True,
                    references="participants.participant_id"),
             Column("admitted_on", "date", required=True),
             Column("discharged_on", "date", not_before="admitted_on",
                    note="null = still admitted"),
         ), date_column="admitted_on"),
         Table("appointments", False, (
-            Column("participant_id", "text", required=True,
+            Column("participant_id", "text", key=True, required=True,
                    references="participants.participant_id"),
             Column("scheduled_on", "date", required=True),
             Column("kind", "text"),
             Column("attended", "boolean", required=True),
         ), date_column="scheduled_on"),
         Table("goals", False, (
-            Column("participant_id", "text", required=True,
+            Column("participant_id", "text", key=True, required=True,
                    references="participants.participant_id"),
-            Column("goal_id", "text", required=True, note="unique per participant"),
+            Column("goal_id", "text", key=True, required=True, note="unique per participant"),
             Column("domain", "text"),
             Column("set_on", "date", required=True),
             Column("achieved_on", "date", not_before="set_on"),

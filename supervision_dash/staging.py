@@ -2,24 +2,30 @@
 
 CSV is read by DuckDB's own reader with every column as text, so that a bad value becomes a
 reported problem instead of a failed read, IDs keep their leading zeros, and a 10-million-row
-file reads in seconds. Parquet keeps its own types. Each staged row keeps its position so a
-problem can be reported at its CSV line or Parquet row. The typed expressions here turn staged
-text into contract types, and are shared by validation (a value that does not convert is an
-error) and the loader (which stores the converted value).
+file reads in seconds. Parquet keeps its own types for dates, numbers and booleans; every other
+column (a text column of the contract, whatever its physical type, and every column outside
+the contract) is staged as text, so the identifier guard and every rule see what would end up
+as text in the database. Each staged row keeps its position so a problem can be reported at its
+CSV line or Parquet row. The typed expressions here turn staged text into contract types, and
+are shared by validation (a value that does not convert is an error) and the loader (which
+stores the converted value).
 """
 
 from __future__ import annotations
 
 import csv
-import re
 import itertools
+import re
+import stat
 from bisect import bisect_right
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from .contract import BOOLEAN_WORDS, TABLES, Column
+from .report import SHOWN_LOCATIONS
 
 FORMATS = (".csv", ".parquet")
 
@@ -52,6 +58,15 @@ def quote(identifier: str) -> str:
 # timestamps as text, because the reader would take a date alone as midnight.
 READER_TYPES = {"date": "DATE", "integer": "DOUBLE", "number": "DOUBLE"}
 
+# The contract's timestamps: local time, no offset. A value of this shape followed by an offset
+# or a zone name is refused with its own message rather than converted.
+TIMESTAMP_SHAPE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?"
+TIMESTAMP_TEXT = r"\s*" + TIMESTAMP_SHAPE + r"\s*"  # as a CSV field may have it
+ZONED_TIMESTAMP = (TIMESTAMP_SHAPE
+                   + r"\s*([Zz]|[+-][0-9]{2}(:?[0-9]{2})?|[A-Za-z][A-Za-z0-9_/+\-]*)")
+ZONE_MESSAGE = ("has a time zone or an offset; the contract wants the program's local time "
+                "without an offset (YYYY-MM-DD HH:MM[:SS])")
+
 
 @dataclass
 class StagedTable:
@@ -66,6 +81,9 @@ class StagedTable:
     rejected_lines: list[int] = field(default_factory=list)  # CSV lines the reader skipped
     structure_lines: list[int] = field(default_factory=list)  # ...for their shape
     cast_lines: dict[str, list[int]] = field(default_factory=dict)  # ...for a column's value
+    # column -> (count, first places) of values that are not UTF-8 text: CSV lines the reader
+    # skipped, or Parquet binary values (staged in an escaped form so that nothing is lost)
+    not_utf8: dict[str, tuple[int, list[int]]] = field(default_factory=dict)
     newline_rows: list[tuple[int, int]] = field(default_factory=list)  # (position, newlines)
 
     @property
@@ -122,27 +140,74 @@ class StagedTable:
         return self.source_types[self.columns[column]] == "VARCHAR"
 
 
+@contextmanager
+def ctrl_c_as_keyboard_interrupt():
+    """DuckDB answers Ctrl-C by stopping its query with RuntimeError("Query interrupted") (or
+    an InterruptException) instead of Python's KeyboardInterrupt: make it that again."""
+    try:
+        yield
+    except duckdb.InterruptException:
+        raise KeyboardInterrupt from None
+    except RuntimeError as exc:
+        if str(exc) != "Query interrupted":
+            raise
+        raise KeyboardInterrupt from None
+
+
+class RefusedFile(ValueError):
+    """A table file that is not read at all; ``problems`` are (column or None, rule, message)."""
+
+    def __init__(self, problems: list[tuple[str | None, str, str]]):
+        self.problems = problems
+        super().__init__("; ".join(message for _, _, message in problems))
+
+
 def find_files(folder: Path) -> tuple[dict[str, list[Path]], list[Path]]:
-    """Contract tables -> their files, and files the contract does not know."""
+    """Contract tables -> their entries (whatever they are: see ``refuse_odd_file``), and the
+    files the contract does not know (folders and hidden entries are passed over)."""
     found: dict[str, list[Path]] = {}
     unknown = []
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or not path.is_file():
+        if path.name.startswith("."):
             continue
         if path.suffix.lower() in FORMATS and path.stem.lower() in TABLES:
             found.setdefault(path.stem.lower(), []).append(path)
-        else:
+        elif not stat.S_ISDIR(path.lstat().st_mode):
             unknown.append(path)
     return found, unknown
 
 
+def refuse_odd_file(path: Path) -> None:
+    """A table file must be a regular file in the extract folder: a symbolic link could point
+    anywhere (and a dangling one would pass for an absent table), and a device or a pipe is
+    not a file to read. The extract folder itself may be reached through a link."""
+    mode = path.lstat().st_mode
+    if stat.S_ISLNK(mode):
+        raise RefusedFile([(None, "not a regular file", f"{path.name} is a symbolic link; "
+                            "put the file itself in the extract folder")])
+    if not stat.S_ISREG(mode):
+        raise RefusedFile([(None, "not a regular file",
+                            f"{path.name} is not a regular file (a folder, device or pipe)")])
+
+
+HEADER_LIMIT = 1 << 20  # bytes: a longer first line is not a header
+
+
 def csv_header(path: Path) -> list[str]:
-    """The header row (a BOM tolerated); ValueError when the file has none or is not UTF-8."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            header = next(csv.reader(handle), None)
-    except UnicodeDecodeError:
-        raise ValueError("the header line is not UTF-8 text") from None
+    """The header row (a BOM tolerated); ValueError when the file has none or it is not UTF-8.
+    Only the header's own bytes are decoded: a bad byte further down is reported at its line."""
+
+    def header_lines(handle):
+        for number, raw in enumerate(iter(lambda: handle.readline(HEADER_LIMIT), b"")):
+            if len(raw) == HEADER_LIMIT and not raw.endswith(b"\n"):
+                raise ValueError("the header line is longer than 1 MiB")
+            try:
+                yield raw.decode("utf-8-sig" if number == 0 else "utf-8")
+            except UnicodeDecodeError:
+                raise ValueError("the header line is not UTF-8 text") from None
+
+    with path.open("rb") as handle:
+        header = next(csv.reader(header_lines(handle)), None)
     if not header or not any(name.strip() for name in header):
         raise ValueError("the file has no header line")
     return header
@@ -164,15 +229,21 @@ def stage_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> StagedTa
         {"path": str(path), "columns": reader_types},
     )
     table = _staged(con, name, path, "csv", staging, header)
+    not_utf8: dict[str, list[int]] = {}
     for line, column, error in con.execute(
             f"SELECT DISTINCT line, column_name, error_type FROM {quote(rejects)} "
             "ORDER BY line").fetchall():
+        key = column.strip().lower() if column else None
+        key = key if key in contract else column
         if error == "CAST" and column:
-            key = column.strip().lower()
-            table.cast_lines.setdefault(key if key in contract else column, []).append(int(line))
+            table.cast_lines.setdefault(key, []).append(int(line))
+        elif error == "INVALID ENCODING":
+            not_utf8.setdefault(key, []).append(int(line))
         elif int(line) not in table.structure_lines:
             table.structure_lines.append(int(line))
+    table.not_utf8 = {column: (len(lines), lines) for column, lines in not_utf8.items()}
     table.rejected_lines = sorted({line for lines in table.cast_lines.values() for line in lines}
+                                  | {line for lines in not_utf8.values() for line in lines}
                                   | set(table.structure_lines))
     return table
 
@@ -182,17 +253,67 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+# The Parquet types staged as they are for each non-text contract type (DuckDB's names); a
+# column of any other type is staged as text and parsed like a CSV value.
+NATIVE_TYPES = {
+    "date": r"DATE|TIMESTAMP(_S|_MS|_NS)?",
+    "timestamp": r"DATE|TIMESTAMP(_S|_MS|_NS)?",
+    "integer": r"U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)|FLOAT|DOUBLE|DECIMAL\(.*\)",
+    "number": r"U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)|FLOAT|DOUBLE|DECIMAL\(.*\)",
+    "boolean": r"BOOLEAN",
+}
+NESTED_TYPE = r".*\]|(STRUCT|MAP|UNION)\(.*"  # lists, arrays, structs, maps, unions
+ZONED_TYPE = r"(TIMESTAMP|TIME) WITH TIME ZONE"
+
+
 def stage_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> StagedTable:
+    """Stage a Parquet file: contract dates, numbers and booleans in their own types, every
+    other column as text (binary decoded as UTF-8; a value that is not is reported at its row
+    and staged in DuckDB's escaped form). Nested columns and zoned timestamps are refused."""
+    con.execute("CREATE OR REPLACE TEMP TABLE parquet_probe AS "
+                "SELECT * FROM read_parquet($path) LIMIT 0", {"path": str(path)})
+    described = con.execute("DESCRIBE parquet_probe").fetchall()
+    con.execute("DROP TABLE parquet_probe")
+    contract = {column.name: column for column in TABLES[name].columns}
+    selects, refused, binary = [], [], []
+    for source, kind, *_ in described:
+        column = contract.get(source.strip().lower())
+        wanted = column.type if column else "text"
+        if re.fullmatch(NESTED_TYPE, kind):
+            refused.append((source, "type", "a nested column (a list, struct or map); the "
+                                            "contract wants one plain value per row"))
+        elif re.fullmatch(ZONED_TYPE, kind) and wanted in ("date", "timestamp"):
+            refused.append((source, "time zone", ZONE_MESSAGE))
+        elif wanted != "text" and re.fullmatch(NATIVE_TYPES[wanted], kind):
+            selects.append(quote(source))
+        elif kind == "BLOB":
+            binary.append(source)
+            selects.append(f"coalesce(try(decode({quote(source)})), "
+                           f"CAST({quote(source)} AS VARCHAR)) AS {quote(source)}")
+        elif kind == "VARCHAR":
+            selects.append(quote(source))
+        else:
+            selects.append(f"CAST({quote(source)} AS VARCHAR) AS {quote(source)}")
+    if refused:
+        raise RefusedFile(refused)
     staging = f"staged_{name}"
     con.execute(
-        f"CREATE OR REPLACE TABLE {quote(staging)} AS "
-        "SELECT * RENAME (file_row_number AS _file_row) "
-        "FROM read_parquet($path, file_row_number = true)",
+        f"CREATE OR REPLACE TABLE {quote(staging)} AS SELECT {', '.join(selects)}, "
+        "file_row_number AS _file_row FROM read_parquet($path, file_row_number = true)",
         {"path": str(path)},
     )
-    header = [row[0] for row in con.execute(f"DESCRIBE {quote(staging)}").fetchall()
-              if row[0] != "_file_row"]
-    return _staged(con, name, path, "parquet", staging, header)
+    header = [row[0] for row in described]
+    table = _staged(con, name, path, "parquet", staging, header)
+    for source in binary:
+        count, rows = con.execute(
+            "SELECT count(*), min(file_row_number, $shown) "
+            "FROM read_parquet($path, file_row_number = true) "
+            f"WHERE try(decode({quote(source)})) IS NULL AND {quote(source)} IS NOT NULL",
+            {"path": str(path), "shown": SHOWN_LOCATIONS}).fetchone()
+        if count:
+            key = source.strip().lower()
+            table.not_utf8[key if key in contract else source] = (count, table.locate(rows))
+    return table
 
 
 def _staged(con, name, path, fmt, staging, header) -> StagedTable:
@@ -230,7 +351,14 @@ def typed_sql(table: StagedTable, column: Column, params: Params) -> str:
     if column.type == "date":
         return f"CASE WHEN length({text}) = 10 THEN TRY_CAST({text} AS DATE) END"
     if column.type == "timestamp":
-        return f"CASE WHEN contains({source}, ':') THEN TRY_CAST({source} AS TIMESTAMP) END"
+        # DuckDB's cast would drop an offset or a zone name: only the contract's shape is cast.
+        # The usual lengths (16, 19) are told by a few characters; the rest need the pattern.
+        usual = (f"substr({source}, 14, 1) = ':' AND (length({source}) = 16 OR "
+                 f"length({source}) = 19 AND substr({source}, 17, 1) = ':') AND "
+                 f"NOT contains({source}, 'Z')")
+        return (f"CASE WHEN {usual} OR regexp_full_match({source}, "
+                f"{params(TIMESTAMP_TEXT)}) "
+                f"THEN TRY_CAST({source} AS TIMESTAMP) END")
     if column.type == "integer":
         number = f"TRY_CAST({text} AS DOUBLE)"
         return f"TRY_CAST(CASE WHEN {number} = trunc({number}) THEN {number} END AS INTEGER)"

@@ -1,13 +1,17 @@
 """Validation of an extract folder against the contract: every problem, reported at once.
 
 All checks run inside DuckDB over the staged tables: the reader's rejected lines (a value that
-does not parse, a line of the wrong shape), then one pass per table for the row rules
-(required, allowed values, ranges, ordering, identifier-shaped values), then uniqueness and the
-references between tables. A rule reports how many lines broke it and the first few.
+does not parse, a line of the wrong shape, bytes that are not UTF-8), then one pass per table
+for the row rules (required, allowed values, ranges, dates inside the accepted span, ordering,
+NUL bytes, time zones, identifier-shaped values), then uniqueness and the references between
+tables. A rule reports how many lines broke it and the first few. No message ever carries a
+value from the extract: DuckDB's own error messages may quote one, so they are never shown.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -17,8 +21,9 @@ from .contract import TABLES, Column, Table, format_number
 from .report import SHOWN_LOCATIONS, Report, TableSummary
 from .settings import INSTRUMENTS
 from .staging import (
-    Params, StagedTable, csv_header, find_files, is_null_sql, quote, stage_csv, stage_parquet,
-    typed_sql,
+    ZONE_MESSAGE, ZONED_TIMESTAMP, Params, RefusedFile, StagedTable, csv_header,
+    ctrl_c_as_keyboard_interrupt, find_files, is_null_sql, quote, refuse_odd_file, stage_csv,
+    stage_parquet, typed_sql,
 )
 
 SHOWN = {"shown": SHOWN_LOCATIONS}  # the bound parameter of how many places a problem lists
@@ -32,6 +37,20 @@ TYPE_MESSAGES = {
 }
 
 
+# Dates and timestamps are accepted from EARLIEST_DATE to one year after the day of validation.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+# DuckDB errors that are not about a value: they stop the work rather than become a problem.
+STOPPING_ERRORS = (duckdb.InterruptException, duckdb.IOException, duckdb.OutOfMemoryException)
+
+
+def latest_date(today: dt.date) -> dt.date:
+    """The last date an extract may hold: one year after the day of validation."""
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + 1, day=28)
+
+
 class ExtractError(Exception):
     """An extract that failed validation; ``report`` holds every problem."""
 
@@ -40,19 +59,22 @@ class ExtractError(Exception):
         super().__init__(str(report))
 
 
-def validate(path: str | Path) -> Report:
-    """Check an extract folder against the contract and return the report of every problem."""
+def validate(path: str | Path, today: dt.date | None = None) -> Report:
+    """Check an extract folder against the contract and return the report of every problem.
+    ``today`` is the day of validation (default: today), which bounds the dates accepted."""
     con = duckdb.connect()
     try:
-        report, _ = stage_and_check(Path(path), con)
+        with ctrl_c_as_keyboard_interrupt():
+            report, _ = stage_and_check(Path(path), con, today=today)
         return report
     finally:
         con.close()
 
 
-def stage_and_check(folder: Path, con: duckdb.DuckDBPyConnection,
-                    progress=None) -> tuple[Report, dict[str, StagedTable]]:
+def stage_and_check(folder: Path, con: duckdb.DuckDBPyConnection, progress=None,
+                    today: dt.date | None = None) -> tuple[Report, dict[str, StagedTable]]:
     """Stage every table of the extract into ``con`` and check it; the loader reuses both."""
+    latest = latest_date(today or dt.date.today())
     try:
         con.execute("SET enable_progress_bar = false")
     except duckdb.Error:  # in Jupyter without ipywidgets DuckDB refuses to touch the setting
@@ -87,18 +109,35 @@ def stage_and_check(folder: Path, con: duckdb.DuckDBPyConnection,
     for name, staged_table in staged.items():
         if progress:
             progress(f"checking {name} ({staged_table.rows:,} rows)")
-        _check_table(con, TABLES[name], staged_table, report)
+        with _unreadable_values(report, name):
+            _check_table(con, TABLES[name], staged_table, report, latest)
     if progress:
         progress("checking references between tables")
     for name, staged_table in staged.items():
-        _check_references(con, TABLES[name], staged_table, staged, report)
+        with _unreadable_values(report, name):
+            _check_references(con, TABLES[name], staged_table, staged, report)
     order = {name: index for index, name in enumerate(["extract", *TABLES])}
     report.problems.sort(key=lambda problem: order.get(problem.table, len(order)))
     return report, staged
 
 
+@contextmanager
+def _unreadable_values(report: Report, table: str):
+    """A DuckDB error while checking a table becomes one problem naming the table; DuckDB's
+    message is never shown (it may quote a value)."""
+    try:
+        yield
+    except STOPPING_ERRORS:
+        raise
+    except duckdb.Error:
+        report.add("error", table, None, "unreadable value",
+                   "the table could not be checked: DuckDB could not read or convert one of its "
+                   "values (value not shown)")
+
+
 def _stage(con, name: str, path: Path, report: Report) -> StagedTable | None:
     try:
+        refuse_odd_file(path)
         if path.suffix.lower() == ".csv":
             if not _header_ok(name, path, report):
                 return None
@@ -106,8 +145,18 @@ def _stage(con, name: str, path: Path, report: Report) -> StagedTable | None:
         else:
             table = stage_parquet(con, name, path)
             names = [column for column in table.source_types if column != "_file_row"]
-            if not _names_are_not_values(name, names, report, {"unit": "file"}):
+            if not _names_ok(name, names, report, {"unit": "file"}):
                 return None
+    except RefusedFile as refused:
+        for column, rule, message in refused.problems:
+            report.add("error", name, column, rule, message)
+        return None
+    except OSError as exc:
+        report.add("error", name, None, "unreadable file",
+                   f"{path.name} could not be read: {exc.strerror or 'an operating system error'}")
+        return None
+    except STOPPING_ERRORS:
+        raise
     except (duckdb.Error, ValueError) as exc:
         report.add("error", name, None, "unreadable file",
                    f"{path.name} could not be read as {path.suffix[1:].upper()}: "
@@ -116,14 +165,21 @@ def _stage(con, name: str, path: Path, report: Report) -> StagedTable | None:
     if table.structure_lines:
         report.add("error", name, None, "structure",
                    "the line does not have one field per header column (check quoting and "
-                   "delimiters), or is not UTF-8 text", "line", table.structure_lines)
+                   "delimiters)", "line", table.structure_lines)
+    for column_name, (count, places) in table.not_utf8.items():
+        report.add("error", name, column_name, "encoding", "the value is not UTF-8 text",
+                   table.unit, places, count)
     for column_name, lines in table.cast_lines.items():
         column = TABLES[name].column(column_name) if column_name in TABLES[name].column_names \
             else None
         message = TYPE_MESSAGES[column.type] if column else "the value could not be read"
         report.add("error", name, column_name, "type", message, "line", lines)
     if table.rows == 0 and not table.rejected_lines:
-        report.add("warning", name, None, "empty table", f"{path.name} has no data rows")
+        if TABLES[name].required:
+            report.add("error", name, None, "empty table",
+                       f"{path.name} has no data rows; the table is required")
+        else:
+            report.add("warning", name, None, "empty table", f"{path.name} has no data rows")
     return table
 
 
@@ -133,7 +189,7 @@ def _header_ok(name: str, path: Path, report: Report) -> bool:
     except ValueError as exc:
         report.add("error", name, None, "header", f"{path.name}: {exc}", "line", [1])
         return False
-    if not _names_are_not_values(name, header, report, {"unit": "line", "locations": [1]}):
+    if not _names_ok(name, header, report, {"unit": "line", "locations": [1]}):
         return False
     keys = [column.strip().lower() for column in header]
     if "" in keys:
@@ -147,10 +203,11 @@ def _header_ok(name: str, path: Path, report: Report) -> bool:
     return True
 
 
-def _names_are_not_values(name: str, names: list[str], report: Report, where: dict) -> bool:
-    """A column name shaped like an email, phone number or other identifier is most likely a
-    data row read as the header (the header line is missing): refuse the table without ever
-    putting that name, which is a value, in the report."""
+def _names_ok(name: str, names: list[str], report: Report, where: dict) -> bool:
+    """Column names that are most likely a data row read as the header (the header line is
+    missing): one shaped like an email, phone number or other identifier, or none of the
+    table's required columns named. The table is refused without ever putting those names,
+    which are values, in the report."""
     for number, column_name in enumerate(names, start=1):
         kind = identifiers.value_kind(column_name)
         if kind:
@@ -159,6 +216,13 @@ def _names_are_not_values(name: str, names: list[str], report: Report, where: di
                        "not a column name: is the header line missing? (value not shown)",
                        **where)
             return False
+    required = [column.name for column in TABLES[name].columns if column.required]
+    if not {column_name.strip().lower() for column_name in names} & set(required):
+        what = "the header line" if where["unit"] == "line" else "the column names"
+        report.add("error", name, None, "header",
+                   f"{what} is missing or wrong: none of the required columns "
+                   f"({', '.join(required)}) is named (names not shown)", **where)
+        return False
     return True
 
 
@@ -179,7 +243,8 @@ def _header_locations(staged: StagedTable) -> dict:
     return {"unit": "file"}
 
 
-def _check_table(con, table: Table, staged: StagedTable, report: Report) -> None:
+def _check_table(con, table: Table, staged: StagedTable, report: Report,
+                 latest: dt.date) -> None:
     for extra in staged.extras:
         kind = identifiers.identifier_column_kind(extra)
         if kind:
@@ -198,11 +263,14 @@ def _check_table(con, table: Table, staged: StagedTable, report: Report) -> None
     checks: list[tuple[str, str, str, str]] = []  # (column, rule, message, SQL true when bad)
     for column in table.columns:
         if column.name in staged.columns:
-            checks.extend(_row_checks(table, staged, column, params))
+            checks.extend(_row_checks(table, staged, column, params, latest))
     for extra in staged.extras:
-        named_safely = not identifiers.identifier_column_kind(extra)
-        if staged.source_types[extra] == "VARCHAR" and named_safely:
-            checks.append((extra, "identifier value", "", _identifier_sql(quote(extra), params)))
+        if staged.source_types[extra] != "VARCHAR":
+            continue
+        checks.append((extra, "NUL byte", NUL_MESSAGE, f"contains({quote(extra)}, chr(0))"))
+        if not identifiers.identifier_column_kind(extra):  # a column outside the contract is
+            checks.append((extra, "identifier value", "",  # checked as free text
+                           _identifier_sql(quote(extra), identifiers.FREE_TEXT, params)))
     # Counting is cheap; finding the first places is not, so it is done only for broken rules.
     newline = staged.newline_sql()
     selects = [f"count(*) FILTER (WHERE {newline})" if newline else "0"]
@@ -215,7 +283,8 @@ def _check_table(con, table: Table, staged: StagedTable, report: Report) -> None
         if not count:
             continue
         if rule == "identifier value":
-            _report_identifier_kinds(con, table, staged, column, report)
+            _report_identifier_kinds(con, table, staged, column, _text_kind(table, column),
+                                     report)
             continue
         positions = con.execute(
             f"SELECT min({staged.position}, $shown) FROM {quote(staged.staging)} "
@@ -225,7 +294,19 @@ def _check_table(con, table: Table, staged: StagedTable, report: Report) -> None
     _check_unique(con, table, staged, report)
 
 
-def _row_checks(table: Table, staged: StagedTable, column: Column, params: Params):
+NUL_MESSAGE = "holds a NUL byte (binary data, not text)"
+
+
+def _text_kind(table: Table, column: str) -> str:
+    """What the identifier guard checks a staged column for: its contract kind, or free text
+    for a column outside the contract."""
+    if column in table.column_names:
+        return table.column(column).text_kind
+    return identifiers.FREE_TEXT
+
+
+def _row_checks(table: Table, staged: StagedTable, column: Column, params: Params,
+                latest: dt.date):
     """(column, rule, message, SQL true on a bad row) for one column's row rules."""
     source = staged.column_sql(column.name)
     typed = typed_sql(staged, column, params)
@@ -233,11 +314,26 @@ def _row_checks(table: Table, staged: StagedTable, column: Column, params: Param
     name = column.name
     if column.required:
         yield name, "required", "a value is required", is_null
+    if staged.is_text(name):
+        yield name, "NUL byte", NUL_MESSAGE, f"contains({source}, chr(0))"
+    zoned = "false"
+    if column.type == "timestamp" and staged.is_text(name):  # the pattern only where needed
+        zoned = (f"CASE WHEN {source} IS NOT NULL AND {typed} IS NULL THEN "
+                 f"regexp_full_match(trim({source}), {params(ZONED_TIMESTAMP)}) ELSE false END")
+        yield name, "time zone", ZONE_MESSAGE, zoned
     if column.allowed:
         yield (name, "allowed values", "not one of: " + ", ".join(column.allowed),
                f"NOT {is_null} AND {typed} IS NULL")
     elif column.type != "text":
-        yield name, "type", TYPE_MESSAGES[column.type], f"{source} IS NOT NULL AND {typed} IS NULL"
+        yield (name, "type", TYPE_MESSAGES[column.type],
+               f"{source} IS NOT NULL AND {typed} IS NULL AND NOT {zoned}")
+    if column.type in ("date", "timestamp"):
+        earliest, after = EARLIEST_DATE, latest + dt.timedelta(days=1)
+        if column.type == "timestamp":
+            earliest, after = (dt.datetime.combine(day, dt.time()) for day in (earliest, after))
+        yield (name, "date range", f"before {EARLIEST_DATE} or after {latest} (dates are "
+                                   "accepted up to a year after the day of validation)",
+               f"{typed} < {params(earliest)} OR {typed} >= {params(after)}")
     if column.minimum is not None or column.maximum is not None:
         low = column.minimum if column.minimum is not None else float("-inf")
         high = column.maximum if column.maximum is not None else float("inf")
@@ -254,13 +350,12 @@ def _row_checks(table: Table, staged: StagedTable, column: Column, params: Param
         yield name, "order", f"must not be before {column.not_before}", f"{typed} < {earlier}"
     # A reference's values are keys of the table it points to, which is scanned itself; only
     # its broken references are scanned here (in _check_references).
-    if column.type == "text" and not column.allowed and not column.references \
-            and staged.is_text(name):
-        yield name, "identifier value", "", _identifier_sql(source, params)
+    if column.type == "text" and not column.allowed and not column.references:
+        yield name, "identifier value", "", _identifier_sql(source, column.text_kind, params)
 
 
-def _identifier_sql(source: str, params: Params) -> str:
-    return f"regexp_matches({source}, {params(identifiers.ANY_VALUE_PATTERN)})"
+def _identifier_sql(source: str, text_kind: str, params: Params) -> str:
+    return f"regexp_matches({source}, {params(identifiers.any_value_pattern(text_kind))})"
 
 
 def _range_message(column: Column) -> str:
@@ -270,28 +365,26 @@ def _range_message(column: Column) -> str:
 
 
 def _report_identifier_kinds(con, table: Table, staged: StagedTable, column: str,
-                             report: Report, where: str = "true") -> None:
-    """Say which identifier each flagged value looks like; the value itself stays unsaid."""
+                             text_kind: str, report: Report, where: str = "true") -> None:
+    """Say which identifier each flagged value looks like (the first kind it matches, as
+    ``identifiers.value_kind`` does); the value itself stays unsaid."""
     source = quote(staged.columns.get(column, column))
+    patterns = identifiers.value_patterns(text_kind)
     params = Params()
-    selects = ", ".join(
-        f"count(*) FILTER (WHERE regexp_matches({source}, {params(pattern)})), "
-        f"min({staged.position}, $shown) "
-        f"FILTER (WHERE regexp_matches({source}, {params(pattern)}))"
-        for pattern in identifiers.VALUE_PATTERNS.values()
-    )
-    result = con.execute(
-        f"SELECT {selects} FROM {quote(staged.staging)} s "
-        f"WHERE regexp_matches({source}, {params(identifiers.ANY_VALUE_PATTERN)}) AND {where}",
-        {**params.values, **SHOWN},
-    ).fetchone()
-    for index, kind in enumerate(identifiers.VALUE_PATTERNS):
-        count, positions = result[2 * index], result[2 * index + 1]
-        if count:
-            report.add("error", table.name, column, "identifier value",
-                       f"a value looks like {identifiers.with_article(kind)}; the extract must be "
-                       "de-identified (value not shown)", staged.unit,
-                       staged.locate(positions), count)
+    first_kind = " ".join(f"WHEN regexp_matches({source}, {params(pattern)}) THEN {index}"
+                          for index, pattern in enumerate(patterns.values()))
+    found = con.execute(
+        f"SELECT kind, count(*), min(position, $shown) FROM (SELECT CASE {first_kind} END AS "
+        f"kind, {staged.position} AS position FROM {quote(staged.staging)} s "
+        f"WHERE {_identifier_sql(source, text_kind, params)} AND {where}) GROUP BY kind "
+        "ORDER BY kind", {**params.values, **SHOWN},
+    ).fetchall()
+    kinds = list(patterns)
+    for index, count, positions in found:
+        report.add("error", table.name, column, "identifier value",
+                   f"a value looks like {identifiers.with_article(kinds[index])}; the extract "
+                   "must be de-identified (value not shown)", staged.unit,
+                   staged.locate(positions), count)
 
 
 def _check_unique(con, table: Table, staged: StagedTable, report: Report) -> None:
@@ -343,4 +436,5 @@ def _check_references(con, table: Table, staged: StagedTable, all_staged, report
             report.add("error", table.name, column.name, "reference",
                        f"not found in {column.references}", staged.unit,
                        staged.locate(positions), count)
-            _report_identifier_kinds(con, table, staged, column.name, report, broken)
+            _report_identifier_kinds(con, table, staged, column.name, column.text_kind,
+                                     report, broken)
