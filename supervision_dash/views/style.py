@@ -15,6 +15,7 @@ import pandas as pd
 import panel as pn
 
 from ..disclosure import for_display
+from ..export import csv_text
 from ..palette import OKABE_ITO
 
 CYCLE = [OKABE_ITO[name] for name in ("blue", "orange", "green", "purple", "sky", "vermillion",
@@ -102,8 +103,9 @@ def colour_severity(tabulator: pn.widgets.Tabulator) -> None:
 
 
 def csv_bytes(frame: pd.DataFrame) -> io.BytesIO:
-    """The whole frame as CSV (hidden cells written <11 or n/s), for a download button."""
-    return io.BytesIO(for_display(frame).to_csv(index=False).encode("utf-8"))
+    """The whole frame as CSV (hidden cells written <11 or n/s, formulas neutralised), for a
+    download button."""
+    return io.BytesIO(csv_text(frame).encode("utf-8"))
 
 
 class Table(pn.viewable.Viewer):
