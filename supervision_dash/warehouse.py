@@ -49,6 +49,17 @@ class WarehouseError(Exception):
 DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
 
 
+_ERROR_CALL = re.compile(r"\berror\(((?:\s*'(?:[^']|'')*'\s*(?:\|\|)?)+)\)", re.IGNORECASE)
+_LITERAL = re.compile(r"'((?:[^']|'')*)'")
+
+
+def refusals(sql: str) -> set[str]:
+    """The messages a query's SQL refuses bad parameters with, `error('...' || '...')`: text
+    written in the query file, so never a data value, and passed on as it is."""
+    return {"".join(_LITERAL.findall(call)).replace("''", "'")
+            for call in _ERROR_CALL.findall(sql)}
+
+
 def _connect(database: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection, or a WarehouseError that says why there is none."""
     if not database.is_file():
@@ -202,10 +213,16 @@ class Warehouse:
         return frame.copy(deep=False)
 
     def _checked(self, what: str, sql: str, params: dict | None) -> pd.DataFrame:
-        """_run, with a failure told in words of ours (WarehouseError): what the database lacks,
-        else DuckDB's kind of error without its message, which may quote a value."""
+        """_run, with a failure told in words of ours: a parameter the query refuses in its own
+        words (ValueError); else a WarehouseError saying what the database lacks, or DuckDB's
+        kind of error without its message, which may quote a value."""
         try:
             return self._run(sql, params)
+        except duckdb.InvalidInputException as exc:
+            message = str(exc).removeprefix("Invalid Input Error: ")
+            if message in refusals(sql):  # the query's own words: a parameter it refuses
+                raise ValueError(message) from None
+            kind = type(exc).__name__
         except duckdb.Error as exc:
             kind = type(exc).__name__
         self.require_contract()

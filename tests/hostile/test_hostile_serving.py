@@ -227,6 +227,8 @@ def test_bad_settings_are_one_line_and_status_two(database, tmp_path, capsys, no
     ("query", "caseload", "--param", "as_of=yesterday"),
     ("query", "caseload", "--param", "as_of"),
     ("query", "caseloads"),
+    ("query", "engagement", "--param", "by=nonsense"),  # refused by the query's own SQL
+    ("query", "engagement", "--param", "months=0"),
     ("query", "caseload_participants", "--role", "leadership"),
     ("report", "--supervisor", "SV1", "--week", "last week"),
 ])
