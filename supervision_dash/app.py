@@ -4,7 +4,8 @@ Only served entry points use this module (`supervision-dash serve`, `supervision
 `panel serve dashboards/supervision.py`); a notebook shows the views without the template.
 One read-only warehouse serves every session; each session has its own filters. The filters
 and the page live in the URL's query string, so a reload keeps them and a copied link opens the
-same view. The leadership role serves the program-level pages only.
+same view. The leadership role serves the program-level pages only. A session on a database
+that lacks part of the contract gets a plain page that says what is missing (`dashboard`).
 """
 
 from __future__ import annotations
