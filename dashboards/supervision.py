@@ -13,9 +13,9 @@ import os
 
 import panel as pn
 
-from supervision_dash.app import build
+from supervision_dash.app import dashboard, message_page
 from supervision_dash.demo import demo_database
-from supervision_dash.warehouse import open_warehouse
+from supervision_dash.warehouse import WarehouseError, open_warehouse
 
 
 def _warehouse():
@@ -24,4 +24,8 @@ def _warehouse():
                           settings=os.environ.get("SUPERVISION_DASH_SETTINGS") or None)
 
 
-build(pn.state.as_cached("supervision_dash_warehouse", _warehouse)).servable()
+try:
+    page = dashboard(pn.state.as_cached("supervision_dash_warehouse", _warehouse))
+except (WarehouseError, ValueError) as exc:  # a database or settings file that cannot be read
+    page = message_page(str(exc))
+page.servable()

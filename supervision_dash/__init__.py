@@ -8,6 +8,7 @@ __version__ = "0.1.0"
 
 from .loader import load  # noqa: E402
 from .validation import ExtractError, validate  # noqa: E402
-from .warehouse import Warehouse, open_warehouse  # noqa: E402
+from .warehouse import Warehouse, WarehouseError, open_warehouse  # noqa: E402
 
-__all__ = ["ExtractError", "Warehouse", "__version__", "load", "open_warehouse", "validate"]
+__all__ = ["ExtractError", "Warehouse", "WarehouseError", "__version__", "load", "open_warehouse",
+           "validate"]

@@ -4,13 +4,14 @@ Only served entry points use this module (`supervision-dash serve`, `supervision
 `panel serve dashboards/supervision.py`); a notebook shows the views without the template.
 One read-only warehouse serves every session; each session has its own filters. The filters
 and the page live in the URL's query string, so a reload keeps them and a copied link opens the
-same view. The leadership role serves the program-level pages only.
+same view. The leadership role serves the program-level pages only. A session on a database
+that lacks part of the contract gets a plain page that says what is missing (`dashboard`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+import logging
 
 import panel as pn
 
@@ -20,7 +21,9 @@ from .views.engagement import EngagementView
 from .views.outcomes import ProgramOutcomesView
 from .views.style import OKABE_ITO, escape_html, fmt_date
 from .views.workforce import WorkforceView
-from .warehouse import Warehouse, open_warehouse
+from .warehouse import Warehouse, WarehouseError
+
+log = logging.getLogger(__name__)
 
 TITLE = "Peer support supervision"
 LEADERSHIP_TITLE = "Peer support program"
@@ -80,9 +83,9 @@ def _initial_filters(state: ProgramState, arguments: dict) -> None:
             try:
                 value = dt.date.fromisoformat(value)
             except ValueError:
-                continue
-            if value > state.param.as_of.bounds[1]:
-                continue
+                continue  # not a date: the newest week stays
+            first, last = state.param.as_of.bounds
+            value = min(max(value, first), last)  # outside the data: its nearest end
         elif value not in state.param[name].objects:
             continue
         setattr(state, name, value)
@@ -166,14 +169,34 @@ def build(warehouse: Warehouse, state: ProgramState | None = None) -> pn.templat
     return template
 
 
-def serve(database: str | Path, port: int = 5006, address: str | None = None,
-          settings: str | Path | None = None, role: str = "supervisor", show: bool = False,
-          allow_websocket_origin: list[str] | None = None) -> None:
-    """Serve the dashboard until interrupted; one read-only warehouse for every session."""
-    warehouse = open_warehouse(database, role=role, settings=settings)
-    pn.serve({"/": lambda: build(warehouse)}, port=port, address=address, show=show,
-             title=LEADERSHIP_TITLE if role == "leadership" else TITLE,
+def message_page(message: str, leadership: bool = False) -> pn.template.BaseTemplate:
+    """A plain page in place of the dashboard, saying in one sentence why it cannot be shown
+    (the same template, nothing fetched from outside)."""
+    return pn.template.BootstrapTemplate(
+        title=LEADERSHIP_TITLE if leadership else TITLE, header_background=OKABE_ITO["blue"],
+        main=[pn.pane.HTML(f"<h2>The dashboard cannot be shown</h2><p>{escape_html(message)}.</p>",
+                           sizing_mode="stretch_width", css_classes=["sd-failure"])])
+
+
+def dashboard(warehouse: Warehouse) -> pn.template.BaseTemplate:
+    """One session's page: the dashboard, or — when the database lacks part of the contract or
+    cannot be read — a plain page that says what is wrong (one line in the server's log, no
+    traceback)."""
+    try:
+        warehouse.require_contract()
+        return build(warehouse)
+    except WarehouseError as exc:
+        log.warning("a session was shown a message instead of the dashboard: %s", exc)
+        return message_page(str(exc), warehouse.role == "leadership")
+
+
+def serve(warehouse: Warehouse, port: int = 5006, address: str | None = None,
+          show: bool = False, allow_websocket_origin: list[str] | None = None) -> None:
+    """Serve the dashboard until interrupted; one read-only warehouse for every session (its
+    role and settings are the server's)."""
+    pn.serve({"/": lambda: dashboard(warehouse)}, port=port, address=address, show=show,
+             title=LEADERSHIP_TITLE if warehouse.role == "leadership" else TITLE,
              websocket_origin=allow_websocket_origin, threaded=False)
 
 
-__all__ = ["build", "serve"]
+__all__ = ["build", "dashboard", "message_page", "serve"]

@@ -98,6 +98,7 @@ def _load(args) -> int:
 def _query(args) -> int:
     from .catalogue import Catalogue, builtin_folder
     from .disclosure import for_display
+    from .export import csv_text
     from .warehouse import open_warehouse
 
     if args.list:
@@ -108,28 +109,21 @@ def _query(args) -> int:
             print(f"    parameters: {', '.join(catalogue.parameters(name)) or 'none'}")
         return 0
     if not args.name or not args.db:
-        print("supervision-dash query: give NAME and --db FILE, or --list", file=sys.stderr)
-        return 2
+        raise ValueError("give NAME and --db FILE, or --list")
     params = {}
     for pair in args.param:
         key, sep, value = pair.partition("=")
         if not sep:
-            print(f"supervision-dash query: --param takes key=value, not {pair!r}",
-                  file=sys.stderr)
-            return 2
+            raise ValueError(f"--param takes key=value, not {pair!r}")
         params[key] = value
-    try:
-        with open_warehouse(args.db, role=args.role, settings=args.settings,
-                            queries=args.queries) as warehouse:
-            frame = warehouse.query(args.name, **params)
-    except (KeyError, TypeError, ValueError, PermissionError, FileNotFoundError) as exc:
-        print(f"supervision-dash query: {exc.args[0] if exc.args else exc}", file=sys.stderr)
-        return 2
+    with open_warehouse(args.db, role=args.role, settings=args.settings,
+                        queries=args.queries) as warehouse:
+        frame = warehouse.query(args.name, **params)
     for note in frame.attrs.get("notes", []):
         print(f"note: {note}", file=sys.stderr)
     shown = for_display(frame)
     if args.format == "csv":
-        print(shown.to_csv(index=False), end="")
+        print(csv_text(frame), end="")
     elif args.format == "json":
         print(shown.to_json(orient="records", date_format="iso", indent=2))
     else:
@@ -139,26 +133,25 @@ def _query(args) -> int:
 
 def _serve(args) -> int:
     from .app import serve
+    from .warehouse import open_warehouse
 
-    if not args.db.is_file():
-        print(f"supervision-dash serve: no database at {args.db} (build one with "
-              "`supervision-dash load`)", file=sys.stderr)
-        return 2
+    warehouse = open_warehouse(args.db, role=args.role, settings=args.settings)
     print(f"Serving {args.db} at http://{args.address or 'localhost'}:{args.port}/ "
           "(Ctrl-C stops)", file=sys.stderr, flush=True)
-    serve(args.db, port=args.port, address=args.address, settings=args.settings,
-          role=args.role, show=args.show, allow_websocket_origin=args.allow_websocket_origin)
+    serve(warehouse, port=args.port, address=args.address, show=args.show,
+          allow_websocket_origin=args.allow_websocket_origin)
     return 0
 
 
 def _demo(args) -> int:
     from .app import serve
     from .demo import demo_database
+    from .warehouse import open_warehouse
 
-    database = demo_database(args.contacts, args.seed, Progress())
+    warehouse = open_warehouse(demo_database(args.contacts, args.seed, Progress()))
     print(f"Demo dashboard on synthetic data: http://{args.address or 'localhost'}:{args.port}/ "
           "(Ctrl-C stops)", file=sys.stderr, flush=True)
-    serve(database, port=args.port, address=args.address, show=args.show)
+    serve(warehouse, port=args.port, address=args.address, show=args.show)
     return 0
 
 
@@ -169,15 +162,9 @@ def _report(args) -> int:
     try:
         week = dt.date.fromisoformat(args.week)
     except ValueError:
-        print(f"supervision-dash report: --week must be a date YYYY-MM-DD, not {args.week!r}",
-              file=sys.stderr)
-        return 2
-    try:
-        with open_warehouse(args.db, settings=args.settings) as warehouse:
-            path = write_packet(warehouse, args.supervisor, week, args.output, args.site)
-    except (ValueError, FileNotFoundError) as exc:
-        print(f"supervision-dash report: {exc}", file=sys.stderr)
-        return 2
+        raise ValueError(f"--week must be a date YYYY-MM-DD, not {args.week!r}") from None
+    with open_warehouse(args.db, settings=args.settings) as warehouse:
+        path = write_packet(warehouse, args.supervisor, week, args.output, args.site)
     print(f"Wrote {path} (the week ending {week}, supervisor {args.supervisor})")
     if args.pdf:
         print_pdf(path, args.pdf)
@@ -289,8 +276,44 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a command; a failure is one line on stderr, never a traceback. Exit status: 0 done,
+    1 the data could not be read (or written), 2 a wrong command line, option or parameter
+    (argparse's own usage errors are 2 as well)."""
     args = build_parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except Exception as exc:  # noqa: BLE001 - every failure is told in one line
+        status, message = _describe_failure(exc)
+        print(f"supervision-dash {args.command}: {message}", file=sys.stderr)
+        return status
+
+
+def _describe_failure(exc: Exception) -> tuple[int, str]:
+    """The exit status and the one line for an exception. Only our own messages are shown:
+    DuckDB's, and those of an unexpected error, may quote a data value, so only their kind
+    is named."""
+    import duckdb
+
+    from .validation import ExtractError
+    from .warehouse import LeadershipError, WarehouseError
+
+    if isinstance(exc, WarehouseError):
+        return 1, str(exc)
+    if isinstance(exc, ExtractError):
+        return 1, (f"the extract {exc.report.extract} does not pass validation "
+                   "(supervision-dash validate lists every problem)")
+    if isinstance(exc, LeadershipError | ValueError | TypeError | KeyError):
+        return 2, str(exc.args[0]) if exc.args else type(exc).__name__
+    if isinstance(exc, duckdb.Error):
+        return 1, f"DuckDB could not read the data ({type(exc).__name__})"
+    if isinstance(exc, OSError):
+        return 1, f"{exc.strerror or type(exc).__name__}" + (
+            f": {exc.filename}" if exc.filename else "")
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [frame for frame in frames if Path(frame.filename).parent.name == "supervision_dash"
+            or Path(frame.filename).parent.parent.name == "supervision_dash"] or frames
+    return 1, (f"unexpected {type(exc).__name__} at {Path(ours[-1].filename).name}:"
+               f"{ours[-1].lineno} (please report it)")
 
 
 if __name__ == "__main__":

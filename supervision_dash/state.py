@@ -19,6 +19,7 @@ from .settings import INSTRUMENTS
 from .warehouse import Warehouse
 
 ALL = "All"
+WEEKS_OFFERED = 26  # the week choices: the last contact date and the 25 weeks before
 SCOPE = ("site", "supervisor_id", "peer_id")
 
 
@@ -38,7 +39,10 @@ class ProgramState(param.Parameterized):
         self.warehouse = warehouse
         last = warehouse.last_contact_date or dt.date.today()
         super().__init__(as_of=last)
-        self.param.as_of.bounds = (None, last)
+        # a day after the last contact has nothing to show, nor one long before the first
+        oldest_offered = last - dt.timedelta(days=7 * (WEEKS_OFFERED - 1))
+        self.param.as_of.bounds = (min(warehouse.first_contact_date or last, oldest_offered),
+                                   last)
         self.param.site.objects = [ALL, *self._sites()]
         measures = warehouse.query("outcome_summary", as_of=last)["measure"].unique().tolist()
         if measures:
@@ -62,7 +66,7 @@ class ProgramState(param.Parameterized):
         return {name: (None if getattr(self, name) == ALL else getattr(self, name))
                 for name in self.scope_names}
 
-    def weeks(self, count: int = 26) -> list[dt.date]:
+    def weeks(self, count: int = WEEKS_OFFERED) -> list[dt.date]:
         """Week-ending days to offer, newest first: the last contact date and the weeks before."""
         last = self.param.as_of.bounds[1]
         return [last - dt.timedelta(days=7 * index) for index in range(count)]

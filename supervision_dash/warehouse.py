@@ -31,11 +31,54 @@ from .settings import Settings
 ROLES = ("supervisor", "leadership")
 CACHE_SIZE = 512  # results kept per warehouse...
 CACHED_ROWS = 100_000  # ...when no larger than this
+SHOWN_PARTS = 5  # what a database lacks, named in a message before "and N more"
 OPTIONAL_TABLES = tuple(name for name, table in TABLES.items() if not table.required)
 
 
 class LeadershipError(PermissionError):
     """What the leadership role may not see: participant rows, ad-hoc SQL."""
+
+
+class WarehouseError(Exception):
+    """A database that cannot be read as a loaded extract: missing, not a DuckDB file, held by
+    a writer, not built by `load` (or by an older version), lacking a table or a column of the
+    contract. The message says which, in words; it never passes on DuckDB's own message, which
+    may quote a value from the data."""
+
+
+DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
+
+
+_ERROR_CALL = re.compile(r"\berror\(((?:\s*'(?:[^']|'')*'\s*(?:\|\|)?)+)\)", re.IGNORECASE)
+_LITERAL = re.compile(r"'((?:[^']|'')*)'")
+
+
+def refusals(sql: str) -> set[str]:
+    """The messages a query's SQL refuses bad parameters with, `error('...' || '...')`: text
+    written in the query file, so never a data value, and passed on as it is."""
+    return {"".join(_LITERAL.findall(call)).replace("''", "'")
+            for call in _ERROR_CALL.findall(sql)}
+
+
+def _connect(database: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection, or a WarehouseError that says why there is none."""
+    if not database.is_file():
+        raise WarehouseError(f"no database at {database}")
+    try:
+        with database.open("rb") as file:
+            header = file.read(12)
+    except OSError as exc:
+        raise WarehouseError(f"cannot read {database}: {exc.strerror}") from None
+    if header[8:12] != DUCKDB_MAGIC:
+        raise WarehouseError(f"{database.name} is not a DuckDB database")
+    try:
+        return duckdb.connect(str(database), read_only=True)
+    except duckdb.Error as exc:
+        if "lock" in str(exc).lower():  # only to choose our words; DuckDB's are not shown
+            raise WarehouseError(f"{database.name} is open for writing by another process; "
+                                 "try again when it has finished") from None
+        raise WarehouseError(f"{database.name} cannot be opened by this version of DuckDB "
+                             f"({type(exc).__name__})") from None
 
 
 # DuckDB advises the relation API for Arrow output to save a copy of the rows; its double
@@ -99,28 +142,29 @@ class Warehouse:
         if role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
         self.database = Path(database)
-        if not self.database.is_file():
-            raise FileNotFoundError(f"no database at {self.database}")
         self.role = role
         self.settings = settings if isinstance(settings, Settings) else Settings.from_toml(
             settings)
         extra = [queries] if isinstance(queries, str | Path) else list(queries or [])
         self.catalogue = Catalogue([builtin_folder(), *map(Path, extra)])
         self._settings_values = self.settings.sql_parameters()
-        self._connection = duckdb.connect(str(self.database), read_only=True)
+        self._connection = _connect(self.database)
         self._lock = threading.Lock()
         # The database is read-only, so a result never goes stale: recent results are kept for
         # every caller (every dashboard session shares one warehouse).
         self._cache: OrderedDict = OrderedDict()
         self._cache_size = cache_size
-        tables = {row[0] for row in self._connection.execute("SHOW TABLES").fetchall()}
-        if "extract_load" not in tables:
+        try:
+            tables = set(self._checked("listing the tables", "SHOW TABLES", None)["name"])
+            if "extract_load" not in tables:
+                raise WarehouseError(
+                    f"{self.database.name} was not built by supervision-dash load")
+            if self.load_info.get("storage_version") != STORAGE_VERSION:
+                raise WarehouseError(f"{self.database.name} was built by an older "
+                                     "supervision-dash: load the extract again")
+        except WarehouseError:
             self._connection.close()
-            raise ValueError(f"{self.database.name} was not built by supervision-dash load")
-        if self.load_info.get("storage_version") != STORAGE_VERSION:
-            self._connection.close()
-            raise ValueError(f"{self.database.name} was built by an older supervision-dash: "
-                             "load the extract again")
+            raise
 
     def _run(self, sql: str, params: dict | None) -> pd.DataFrame:
         with self._lock:
@@ -157,7 +201,7 @@ class Warehouse:
                 self._cache.move_to_end(key)
                 return self._cache[key].copy(deep=False)
         sql = self.catalogue.composed_sql(name)
-        frame = self._run(sql, bound)
+        frame = self._checked(f"query {name}", sql, bound)
         frame.attrs = {"query": name, "parameters": bound, "notes": self._notes(sql)}
         if self.role == "leadership":
             frame = disclosure.suppress(frame, spec.columns, self.settings.min_cell_size)
@@ -167,6 +211,55 @@ class Warehouse:
                 while len(self._cache) > self._cache_size:
                     self._cache.popitem(last=False)
         return frame.copy(deep=False)
+
+    def _checked(self, what: str, sql: str, params: dict | None) -> pd.DataFrame:
+        """_run, with a failure told in words of ours: a parameter the query refuses in its own
+        words (ValueError); else a WarehouseError saying what the database lacks, or DuckDB's
+        kind of error without its message, which may quote a value."""
+        try:
+            return self._run(sql, params)
+        except duckdb.InvalidInputException as exc:
+            message = str(exc).removeprefix("Invalid Input Error: ")
+            if message in refusals(sql):  # the query's own words: a parameter it refuses
+                raise ValueError(message) from None
+            kind = type(exc).__name__
+        except duckdb.Error as exc:
+            kind = type(exc).__name__
+        self.require_contract()
+        raise WarehouseError(f"{what} failed on {self.database.name} ({kind})")
+
+    def require_contract(self) -> None:
+        """Raise a WarehouseError naming what the database lacks of the contract, if anything
+        (a table or a column dropped or changed after `load` built it)."""
+        if self.missing_parts:
+            named = self.missing_parts[:SHOWN_PARTS]
+            if len(self.missing_parts) > SHOWN_PARTS:
+                named.append(f"{len(self.missing_parts) - SHOWN_PARTS} more")
+            lacks = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+            raise WarehouseError(f"{self.database.name} lacks {lacks}: load the extract again")
+
+    @cached_property
+    def missing_parts(self) -> list[str]:
+        """What the database lacks of the contract, in words ("table goals", "column
+        contacts.mode", "column contacts.duration_min as INTEGER"); empty for every database
+        `load` built."""
+        rows = self._run("SELECT table_name, column_name, data_type FROM duckdb_columns() "
+                         "WHERE database_name = current_database()", None)
+        present = {(row.table_name, row.column_name): row.data_type
+                   for row in rows.itertuples(index=False)}
+        tables = {table for table, _ in present}
+        missing = []
+        for name, table in TABLES.items():
+            if name not in tables:
+                missing.append(f"table {name}")
+                continue
+            for column in table.columns:
+                stored = present.get((name, column.name))
+                if stored is None:
+                    missing.append(f"column {name}.{column.name}")
+                elif stored != column.sql_type:
+                    missing.append(f"column {name}.{column.name} as {column.sql_type}")
+        return missing
 
     def _notes(self, sql: str) -> list[str]:
         absent = [table for table in OPTIONAL_TABLES if table not in self.present_tables
@@ -181,18 +274,31 @@ class Warehouse:
 
     @cached_property
     def present_tables(self) -> frozenset[str]:
-        rows = self._run("SELECT table_name FROM extract_tables WHERE present", None)
+        rows = self._checked("reading extract_tables",
+                             "SELECT table_name FROM extract_tables WHERE present", None)
         return frozenset(rows["table_name"])
 
     @cached_property
     def last_contact_date(self):
         """The default as_of: the date of the last contact in the extract."""
-        value = self._run("SELECT max(started_at)::DATE AS d FROM contacts", None)["d"].iloc[0]
-        return None if pd.isna(value) else pd.Timestamp(value).date()
+        return self._contact_dates[1]
+
+    @cached_property
+    def first_contact_date(self):
+        """The date of the first contact in the extract: no week before it has anything."""
+        return self._contact_dates[0]
+
+    @cached_property
+    def _contact_dates(self) -> tuple:
+        dates = self._checked("reading the contact dates", "SELECT min(started_at)::DATE AS "
+                              "first, max(started_at)::DATE AS last FROM contacts", None)
+        return tuple(None if pd.isna(value) else pd.Timestamp(value).date()
+                     for value in dates.iloc[0])
 
     @cached_property
     def load_info(self) -> dict:
-        return self._run("SELECT * FROM extract_load", None).iloc[0].to_dict()
+        return self._checked("reading extract_load", "SELECT * FROM extract_load",
+                             None).iloc[0].to_dict()
 
     def close(self) -> None:
         self._connection.close()

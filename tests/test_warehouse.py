@@ -6,6 +6,7 @@ import duckdb
 import pytest
 
 from supervision_dash import ExtractError, load, open_warehouse
+from supervision_dash.warehouse import WarehouseError
 from tests.conftest import BASE, replace_line
 
 
@@ -61,7 +62,7 @@ def test_sql_takes_bound_parameters(make_extract, tmp_path):
 def test_a_file_that_is_not_a_loaded_extract(tmp_path):
     other = tmp_path / "other.duckdb"
     duckdb.connect(str(other)).close()
-    with pytest.raises(ValueError, match="not built by supervision-dash"):
+    with pytest.raises(WarehouseError, match="not built by supervision-dash"):
         open_warehouse(other)
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(WarehouseError, match="no database at"):
         open_warehouse(tmp_path / "missing.duckdb")

@@ -14,7 +14,7 @@ import pandas as pd
 import panel as pn
 
 from .base import View
-from .style import OKABE_ITO, Table, escape_html, why_empty
+from .style import OKABE_ITO, Chart, Table, escape_html, plottable, why_empty
 
 MAX_BARS = 60
 TITLES = {
@@ -30,6 +30,7 @@ TITLES = {
 
 def utilisation_plot(caseload) -> hv.Element:
     """Bars per peer against the capacity line, or a histogram when there are many peers."""
+    caseload = plottable(caseload)
     if len(caseload) <= MAX_BARS:
         data = caseload.sort_values("utilization", ascending=False).assign(
             load=lambda f: np.where(f["utilization"] > 1, "over capacity", "within capacity"))
@@ -57,7 +58,7 @@ class CaseloadView(View):
         not_seen = f"Not seen ({self.state.settings.not_seen_days} d)"
         self.table = Table("caseload", "No peers in this scope.",
                            titles={**TITLES, "not_seen_30d": not_seen}, frozen_columns=["peer_id"])
-        self.plot = pn.pane.HoloViews(sizing_mode="stretch_width", min_height=320)
+        self.plot = Chart(sizing_mode="stretch_width", min_height=320)
         self.peer = pn.widgets.Select(label="Drill down to peer", options=[], width=260)
         self.participants = Table("participants", "No active participants.")
         self.participants_note = pn.pane.HTML(css_classes=["sd-note"])

@@ -14,7 +14,7 @@ import panel as pn
 
 from .base import WATCHED, View
 from ..disclosure import for_display
-from .style import CYCLE, OKABE_ITO, Table, empty, why_empty
+from .style import CYCLE, OKABE_ITO, Chart, Table, empty, plottable, why_empty
 
 DIMENSIONS = {"age_band": "Age band", "gender": "Gender", "race_ethnicity": "Race / ethnicity",
               "preferred_language": "Preferred language",
@@ -24,6 +24,7 @@ DIMENSIONS = {"age_band": "Age band", "gender": "Gender", "race_ethnicity": "Rac
 def engagement_chart(by_site: pd.DataFrame, program: pd.DataFrame) -> hv.Element:
     """A coloured line per site with a legend, or — beyond what colours can tell apart — a thin
     grey line per site (hover names it) under the program's line."""
+    by_site, program = plottable(by_site), plottable(program)
     sites = list(by_site.groupby("site"))
     few = len(sites) <= len(CYCLE)
     curves = [hv.Curve(group, "month", ["engagement_rate", "site"], label=str(site)).opts(
@@ -42,7 +43,7 @@ def engagement_chart(by_site: pd.DataFrame, program: pd.DataFrame) -> hv.Element
 def equity_chart(equity: pd.DataFrame, dimension: str, days: int) -> hv.Element:
     """Engagement rate per category, n beside each (suppressed counts written <11)."""
     shown_n = for_display(equity)["participants"].astype(str)
-    rows = equity.assign(label=equity["category"] + " (n=" + shown_n + ")")
+    rows = plottable(equity).assign(label=equity["category"] + " (n=" + shown_n + ")")
     rows = rows[rows["dimension"] == dimension]
     return hv.Bars(rows, "label", ["engagement_rate", "participants", "engaged"]).opts(
         color=OKABE_ITO["blue"], responsive=True, height=240, ylim=(0, 1), xrotation=30,
@@ -57,14 +58,14 @@ class EngagementView(View):
     watched = WATCHED
 
     def _build(self):
-        self.chart = pn.pane.HoloViews(sizing_mode="stretch_width")
+        self.chart = Chart(sizing_mode="stretch_width")
         self.no_engagement = empty("")
         self.table = Table("engagement", "No participants in this scope.")
         self.dimension = pn.widgets.RadioButtonGroup(
             label="Dimension", options={label: key for key, label in DIMENSIONS.items()},
             value="age_band")
         self.dimension.param.watch(self._filters_changed, "value")
-        self.equity_chart = pn.pane.HoloViews(sizing_mode="stretch_width")
+        self.equity_chart = Chart(sizing_mode="stretch_width")
         self.equity = Table("equity", "No participants in this scope.")
         return pn.Column(self.no_engagement, self.chart, self.table,
                          pn.pane.HTML("<h2>Equity</h2>"), self.dimension, self.equity_chart,

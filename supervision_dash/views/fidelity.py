@@ -13,13 +13,15 @@ import pandas as pd
 import panel as pn
 
 from .base import View
-from .style import CYCLE, OKABE_ITO, ROLE_COLOURS, Table, empty, why_empty
+from .style import (CYCLE, OKABE_ITO, ROLE_COLOURS, Chart, Table, empty, plottable,
+                    why_empty)
 
 MAX_HEATMAP_PEERS = 40
 MAX_TREND_PEERS = 12
 
 
 def heatmap(domains: pd.DataFrame) -> hv.Element:
+    domains = plottable(domains)
     peers = sorted(domains["peer_id"].unique())[:MAX_HEATMAP_PEERS]
     data = domains[domains["peer_id"].isin(peers)].assign(
         # dark cells (low scores on cividis) get white figures, light ones black
@@ -41,6 +43,7 @@ def thresholds(settings) -> hv.Overlay:
 
 def trend(scores: pd.DataFrame, settings) -> hv.Element:
     """Each peer's supervisor-rated total over episodes (or one peer's, by both roles)."""
+    scores = plottable(scores)
     peers = sorted(scores["peer_id"].unique())
     if len(peers) == 1:
         curves = [hv.Curve(group, "rated_on", "total_score", label=role).opts(
@@ -66,7 +69,8 @@ def trend(scores: pd.DataFrame, settings) -> hv.Element:
 
 def gap(latest: pd.DataFrame, settings) -> hv.Element:
     """Supervisor and self totals per peer, joined by a line: the gap at a glance."""
-    wide = latest.pivot_table(index="peer_id", columns="rater_role", values="total_score")
+    wide = plottable(latest).pivot_table(index="peer_id", columns="rater_role",
+                                         values="total_score")
     wide = wide.dropna(subset=[c for c in ("supervisor", "self") if c in wide.columns])
     if not {"supervisor", "self"} <= set(wide.columns) or wide.empty:
         return None
@@ -90,9 +94,9 @@ class FidelityView(View):
 
     def _build(self):
         self.note = pn.pane.HTML(css_classes=["sd-note"], sizing_mode="stretch_width")
-        self.heatmap = pn.pane.HoloViews(sizing_mode="stretch_width")
-        self.trend = pn.pane.HoloViews(sizing_mode="stretch_width")
-        self.gap = pn.pane.HoloViews(sizing_mode="stretch_width")
+        self.heatmap = Chart(sizing_mode="stretch_width")
+        self.trend = Chart(sizing_mode="stretch_width")
+        self.gap = Chart(sizing_mode="stretch_width")
         self.placeholder = empty("")
         self.table = Table("fidelity_scores", "No fidelity ratings in this scope.")
         return pn.Column(self.note, self.placeholder, self.heatmap, self.trend, self.gap,

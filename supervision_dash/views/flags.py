@@ -15,7 +15,8 @@ import panel as pn
 
 from ..packet import RULE_NAMES
 from .base import View
-from .style import SEVERITY_COLOURS, Table, colour_severity, escape_html, why_empty
+from .style import (SEVERITY_COLOURS, Chart, Table, colour_severity, escape_html, plottable,
+                    why_empty)
 
 WEEKS_CHARTED = 12
 
@@ -25,7 +26,7 @@ def flags_chart(weekly: pd.DataFrame, last_week: dt.date) -> hv.Element:
     of the weeks is on the axis, an empty week as an empty slot."""
     weeks = [last_week - dt.timedelta(days=7 * back) for back in range(WEEKS_CHARTED - 1, -1, -1)]
     labels = {week: f"{week:%d %b}" for week in weeks}
-    rows = weekly.assign(week=pd.to_datetime(weekly["week_ending"]).dt.date.map(labels))
+    rows = plottable(weekly).assign(week=pd.to_datetime(weekly["week_ending"]).dt.date.map(labels))
     totals = rows.groupby(["week", "severity"], as_index=False)["flags"].sum()
     slots = pd.MultiIndex.from_product([list(labels.values()), ["urgent", "review"]],
                                        names=["week", "severity"])
@@ -49,7 +50,7 @@ class FlagsView(View):
         self.severities = pn.widgets.CheckButtonGroup(
             label="Severity", options=["urgent", "review"], value=["urgent", "review"])
         self.window = pn.widgets.DateRangePicker(label="Window (contacts dated)", width=260)
-        self.chart = pn.pane.HoloViews(sizing_mode="stretch_width", min_height=260)
+        self.chart = Chart(sizing_mode="stretch_width", min_height=260)
         self.table = Table("flags", "No flags in this window.", page_size=15,
                            selectable=1)
         self.behind = Table("flag_contacts", "Choose a flag to see the contacts behind it.")

@@ -14,7 +14,7 @@ import panel as pn
 
 from ..disclosure import for_display
 from .base import WATCHED, View
-from .style import CATEGORY_COLOURS, OKABE_ITO, Table, empty, why_empty
+from .style import CATEGORY_COLOURS, OKABE_ITO, Chart, Table, empty, plottable, why_empty
 
 MAX_LINES = 150
 CATEGORIES = {"improved": "Improved", "no_reliable_change": "No reliable change",
@@ -22,7 +22,7 @@ CATEGORIES = {"improved": "Improved", "no_reliable_change": "No reliable change"
 
 
 def categories_chart(summary: pd.DataFrame, group: str) -> hv.Element:
-    rows = summary.assign(group=summary[group].fillna("program"))
+    rows = plottable(summary).assign(group=summary[group].fillna("program"))
     long = rows.melt(id_vars=["group", "pairs"], value_vars=list(CATEGORIES),
                      var_name="category", value_name="participants")
     long["percent"] = 100 * long["participants"] / long["pairs"].where(long["pairs"] > 0)
@@ -37,6 +37,7 @@ def categories_chart(summary: pd.DataFrame, group: str) -> hv.Element:
 
 
 def trajectories(lines: pd.DataFrame, medians: pd.DataFrame, measure: str) -> hv.Element:
+    lines, medians = plottable(lines), plottable(medians)
     participants = lines["participant_id"].unique()[:MAX_LINES]
     faint = hv.Path([group[["days_since_enrolment", "score"]].to_numpy() for _, group in
                      lines[lines["participant_id"].isin(participants)].groupby("participant_id")],
@@ -57,7 +58,7 @@ def trajectories(lines: pd.DataFrame, medians: pd.DataFrame, measure: str) -> hv
 
 def before_after(hospital: pd.DataFrame, days: int) -> hv.Element:
     """Mean bed days per eligible participant, before and after enrolment, a point per peer."""
-    data = hospital.dropna(subset=["mean_bed_days_before", "mean_bed_days_after"])
+    data = plottable(hospital).dropna(subset=["mean_bed_days_before", "mean_bed_days_after"])
     top = float(max(data["mean_bed_days_before"].max(), data["mean_bed_days_after"].max(), 1))
     return (hv.Curve([(0, 0), (top, top)]).opts(color=OKABE_ITO["grey"], line_dash="dashed")
             * hv.Scatter(data, "mean_bed_days_before", ["mean_bed_days_after", "peer_id",
@@ -69,7 +70,7 @@ def before_after(hospital: pd.DataFrame, days: int) -> hv.Element:
 
 
 def rate_bars(frame: pd.DataFrame, rate: str, label: str, colour: str) -> hv.Element:
-    data = frame.dropna(subset=[rate]).sort_values(rate)
+    data = plottable(frame).dropna(subset=[rate]).sort_values(rate)
     return hv.Bars(data, "peer_id", rate).opts(
         color=colour, responsive=True, height=260, ylim=(0, 1), xrotation=60,
         tools=["hover"], xlabel="Peer", ylabel=label, title=label + " by peer")
@@ -86,16 +87,16 @@ class OutcomesView(View):
             label="Group by", options={"Peer": "peer", "Site": "site", "Program": "program"},
             value="peer")
         self.group.param.watch(self._filters_changed, "value")
-        self.categories = pn.pane.HoloViews(sizing_mode="stretch_width")
+        self.categories = Chart(sizing_mode="stretch_width")
         self.summary = Table("outcome_summary", "No outcome pairs in this scope.")
-        self.trajectories = pn.pane.HoloViews(sizing_mode="stretch_width")
+        self.trajectories = Chart(sizing_mode="stretch_width")
         self.no_outcomes = empty("")
-        self.hospital = pn.pane.HoloViews(sizing_mode="stretch_width")
+        self.hospital = Chart(sizing_mode="stretch_width")
         self.hospital_table = Table("hospital_days",
                                     "No participants enrolled long enough to compare.")
-        self.appointments = pn.pane.HoloViews(sizing_mode="stretch_width")
+        self.appointments = Chart(sizing_mode="stretch_width")
         self.appointments_table = Table("appointment_adherence", "No appointments.")
-        self.goals = pn.pane.HoloViews(sizing_mode="stretch_width")
+        self.goals = Chart(sizing_mode="stretch_width")
         self.goals_table = Table("goal_attainment", "No goals.")
         return pn.Column(
             pn.Row(pn.pane.HTML("<b>Group by</b>"), self.group), self.no_outcomes,
@@ -153,7 +154,7 @@ class OutcomesView(View):
 
 def medians_chart(medians: pd.DataFrame, measure: str) -> hv.Element:
     """The program's median score by month since enrolment, with the middle half shaded."""
-    median = medians.assign(day=30 * medians["months_since_enrolment"] + 15)
+    median = plottable(medians).assign(day=30 * medians["months_since_enrolment"] + 15)
     return (hv.Area(median, "day", ["lower_quartile", "upper_quartile"],
                     label="middle half").opts(color=OKABE_ITO["sky"], alpha=0.3)
             * hv.Curve(median, "day", "median_score", label="median").opts(
@@ -171,9 +172,9 @@ class ProgramOutcomesView(View):
 
     def _build(self):
         self.no_outcomes = empty("")
-        self.categories = pn.pane.HoloViews(sizing_mode="stretch_width")
+        self.categories = Chart(sizing_mode="stretch_width")
         self.summary = Table("outcome_summary", "No outcome pairs in this scope.")
-        self.medians = pn.pane.HoloViews(sizing_mode="stretch_width")
+        self.medians = Chart(sizing_mode="stretch_width")
         self.medians_table = Table("outcome_medians", "No assessments in this scope.")
         return pn.Column(self.no_outcomes, self.categories, self.summary, self.medians,
                          self.medians_table, sizing_mode="stretch_width")

@@ -15,6 +15,7 @@ import pandas as pd
 import panel as pn
 
 from ..disclosure import for_display
+from ..export import csv_text
 from ..palette import OKABE_ITO
 
 CYCLE = [OKABE_ITO[name] for name in ("blue", "orange", "green", "purple", "sky", "vermillion",
@@ -102,8 +103,52 @@ def colour_severity(tabulator: pn.widgets.Tabulator) -> None:
 
 
 def csv_bytes(frame: pd.DataFrame) -> io.BytesIO:
-    """The whole frame as CSV (hidden cells written <11 or n/s), for a download button."""
-    return io.BytesIO(for_display(frame).to_csv(index=False).encode("utf-8"))
+    """The whole frame as CSV (hidden cells written <11 or n/s, formulas neutralised), for a
+    download button."""
+    return io.BytesIO(csv_text(frame).encode("utf-8"))
+
+
+def plottable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as HoloViews can draw it: pandas' nullable numbers and booleans, which hold a
+    hidden (suppressed) or missing cell as pd.NA, as floats with NaN, which a plot leaves out.
+    HoloViews tests its axis ranges for truth, and pd.NA has none ("boolean value of NA is
+    ambiguous"). Columns without a gap keep their plain NumPy type (a count stays whole)."""
+    nullable = {name: "float64" if frame[name].hasnans else dtype.numpy_dtype
+                for name, dtype in frame.dtypes.items()
+                if isinstance(dtype, pd.api.extensions.ExtensionDtype)
+                and (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype))}
+    return frame.astype(nullable) if nullable else frame
+
+
+class Chart(pn.viewable.Viewer):
+    """A HoloViews plot, shown or hidden as a whole. Panel 1.9 cannot hide a HoloViews pane
+    that a template has drawn (setting its `visible` raises a TypeError about Bokeh
+    stylesheets, and the view's update stops half done), so the box around it is what is
+    shown or hidden."""
+
+    def __init__(self, **pane_params):
+        super().__init__()
+        self.pane = pn.pane.HoloViews(**pane_params)
+        self._box = pn.Column(self.pane, sizing_mode="stretch_width", margin=0)
+
+    @property
+    def object(self):
+        return self.pane.object
+
+    @object.setter
+    def object(self, element) -> None:
+        self.pane.object = element
+
+    @property
+    def visible(self) -> bool:
+        return self._box.visible
+
+    @visible.setter
+    def visible(self, shown: bool) -> None:
+        self._box.visible = bool(shown)
+
+    def __panel__(self):
+        return self._box
 
 
 class Table(pn.viewable.Viewer):

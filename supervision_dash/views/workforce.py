@@ -12,7 +12,7 @@ import pandas as pd
 import panel as pn
 
 from .base import View
-from .style import OKABE_ITO, Table, empty, why_empty
+from .style import OKABE_ITO, Chart, Table, empty, plottable, why_empty
 
 BAND_COLOURS = {"below 3": OKABE_ITO["vermillion"], "3 to 3.5": OKABE_ITO["orange"],
                 "3.5 to 4": OKABE_ITO["yellow"], "4 to 4.5": OKABE_ITO["sky"],
@@ -20,7 +20,7 @@ BAND_COLOURS = {"below 3": OKABE_ITO["vermillion"], "3 to 3.5": OKABE_ITO["orang
 
 
 def utilisation_by_site(workforce: pd.DataFrame) -> hv.Element:
-    data = workforce.dropna(subset=["utilization"])
+    data = plottable(workforce).dropna(subset=["utilization"])
     top = max(1.1, float(data["utilization"].max()) * 1.05) if len(data) else 1.1
     return (hv.Bars(data, "site", ["utilization", "active_participants"]).opts(
         color=OKABE_ITO["blue"], tools=["hover"]) * hv.HLine(1.0).opts(
@@ -31,7 +31,7 @@ def utilisation_by_site(workforce: pd.DataFrame) -> hv.Element:
 
 
 def fidelity_bands(distribution: pd.DataFrame) -> hv.Element:
-    data = distribution.dropna(subset=["peers"]).astype({"peers": float})
+    data = plottable(distribution).dropna(subset=["peers"])
     return hv.Bars(data, ["site", "band"], "peers").opts(
         stacked=True, cmap=BAND_COLOURS, responsive=True, height=300, tools=["hover"],
         xrotation=45 if data["site"].nunique() > 8 else 0,
@@ -48,9 +48,9 @@ class WorkforceView(View):
     def _build(self):
         self.note = pn.pane.HTML(css_classes=["sd-note"], sizing_mode="stretch_width")
         self.placeholder = empty("")
-        self.utilisation = pn.pane.HoloViews(sizing_mode="stretch_width")
+        self.utilisation = Chart(sizing_mode="stretch_width")
         self.table = Table("workforce", "No peers in this scope.")
-        self.bands = pn.pane.HoloViews(sizing_mode="stretch_width")
+        self.bands = Chart(sizing_mode="stretch_width")
         self.bands_table = Table("fidelity_distribution", "No supervisor fidelity ratings.")
         return pn.Column(self.note, self.placeholder, self.utilisation, self.table,
                          pn.pane.HTML("<h2>Fidelity</h2>"), self.bands, self.bands_table,

@@ -161,3 +161,18 @@ def dashboard(page, server) -> Dashboard:
 def dashboard_without_fidelity(page, server_without_fidelity) -> Dashboard:
     """The dashboard on the tiny extract without its fidelity table."""
     return Dashboard(page, server_without_fidelity.url).open()
+
+
+@pytest.fixture(scope="module")
+def serve_file():
+    """serve_file(database, log, *options) -> a Server on that database file (a test's own,
+    e.g. a broken copy), stopped when the module's tests are done."""
+    running = []
+
+    def serve(database: Path, log: Path, *options: str) -> Server:
+        running.append(Server(database, log, *options))
+        return running[-1]
+
+    yield serve
+    for server in running:
+        server.stop()

@@ -96,3 +96,44 @@ def test_suppressed_counts_show_as_less_than_eleven(visit):
     assert by_site["North"]["peers"] == "<11"
     assert by_site["South"]["peers"] == "n/s"
     assert "<11" in visit["texts"]["Workforce"]
+
+
+def test_the_equity_table_and_its_csv_follow_a_site_change(browser, browser_context_args,
+                                                          leadership_server):
+    """North (3 peers, 8 participants) and the whole program differ in every equity count the
+    table shows, and most of North's are suppressed: choosing North changes the table and its
+    download, and the server logs no error (it once kept the program's figures after a plot
+    over suppressed cells failed)."""
+    context = browser.new_context(**browser_context_args)
+    try:
+        page = context.new_page()
+        page.goto(leadership_server.url)
+        page.locator(".bk-tab", has_text="Engagement & equity").first.click()
+        equity = page.locator(".sd-table:visible").nth(1)  # engagement by site, then equity
+        button = equity.locator("button", has_text="Download CSV")
+        expect(button).to_be_visible(timeout=30_000)
+
+        def download() -> str:
+            with page.expect_download() as saved:
+                button.click()
+            return saved.value.path().read_text()
+
+        # Aged 35-44: A02 and D01, and the 12 participants of SV3's peers; in North, A02 only.
+        aged_35_to_44 = equity.locator(".tabulator-row", has_text="35-44")
+        expect(aged_35_to_44).to_contain_text("14")
+        every_site = download()
+        page.locator("#sidebar select").nth(1).select_option(label="North")
+        expect(aged_35_to_44).not_to_contain_text("14")
+        north = download()
+        assert north != every_site
+        assert _identifiers_in(north) == []
+        rows = {(row["dimension"], row["category"]): row
+                for row in csv.DictReader(io.StringIO(north))}
+        assert rows["age_band", "35-44"]["participants"] == "<11"
+        assert {row["participants"] for row in rows.values()} <= {"<11", "n/s", "0"}
+        page.get_by_text("Language shared with the peer").click()  # every count suppressed
+        expect(page.locator(".pn-loading")).to_have_count(0)
+        assert "Traceback" not in leadership_server.output()
+        assert "Error" not in leadership_server.output()
+    finally:
+        context.close()
