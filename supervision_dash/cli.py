@@ -34,33 +34,16 @@ def _generate(args) -> int:
     return 0
 
 
-def _unexpected(command: str, exc: BaseException) -> str:
-    """One line for an error nobody planned for: its kind and where it happened, never its
-    message (a database error may quote a value of the extract)."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    ours = [frame for frame in frames if "supervision_dash" in frame.filename] or frames
-    where = f" in {Path(ours[-1].filename).name}:{ours[-1].lineno}" if ours else ""
-    return (f"supervision-dash {command}: stopped by an unexpected {type(exc).__name__}{where} "
-            "(details not shown: they may quote the data)")
-
-
 def _validate(args) -> int:
     from .validation import validate
 
-    try:
-        report = validate(args.extract)
-    except KeyboardInterrupt:
-        print("supervision-dash validate: interrupted", file=sys.stderr)
-        return 130
-    except Exception as exc:  # one line, never a traceback that may quote a value
-        print(_unexpected("validate", exc), file=sys.stderr)
-        return 1
+    report = validate(args.extract)
     print(json.dumps(report.to_dict(), indent=2) if args.json else report)
     return 0 if report.ok else 1
 
 
 def _load(args) -> int:
-    from .loader import LoadError, TargetError, load
+    from .loader import load
     from .validation import ExtractError
 
     progress = Progress(args.quiet)
@@ -70,24 +53,8 @@ def _load(args) -> int:
         print(exc.report, file=sys.stderr)
         print(f"Nothing was loaded; {args.db} is unchanged.", file=sys.stderr)
         return 1
-    except TargetError as exc:
-        print(f"supervision-dash load: --db {exc}", file=sys.stderr)
-        return 2
-    except LoadError as exc:
-        print(f"supervision-dash load: {exc}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
-        print(f"supervision-dash load: interrupted; nothing was loaded, {args.db} is unchanged",
-              file=sys.stderr)
-        return 130
-    except OSError as exc:
-        print(f"supervision-dash load: {exc.strerror or type(exc).__name__}"
-              f"{f' ({exc.filename})' if exc.filename else ''}; {args.db} is unchanged",
-              file=sys.stderr)
-        return 1
-    except Exception as exc:  # one line, never a traceback that may quote a value
-        print(_unexpected("load", exc) + f"; {args.db} is unchanged", file=sys.stderr)
-        return 1
+        raise KeyboardInterrupt(f"nothing was loaded, {args.db} is unchanged") from None
     for problem in result.report.warnings:
         print(f"warning: {problem}", file=sys.stderr)
     rows = ", ".join(f"{name} {count:,}" for name, count in result.rows.items())
@@ -282,6 +249,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
+    except KeyboardInterrupt as exc:  # Ctrl-C: one line, and what it left as it was
+        print(f"supervision-dash {args.command}: interrupted"
+              + (f"; {exc.args[0]}" if exc.args else ""), file=sys.stderr)
+        return 130
     except Exception as exc:  # noqa: BLE001 - every failure is told in one line
         status, message = _describe_failure(exc)
         print(f"supervision-dash {args.command}: {message}", file=sys.stderr)
@@ -294,14 +265,17 @@ def _describe_failure(exc: Exception) -> tuple[int, str]:
     is named."""
     import duckdb
 
+    from .loader import LoadError, TargetError
     from .validation import ExtractError
     from .warehouse import LeadershipError, WarehouseError
 
-    if isinstance(exc, WarehouseError):
+    if isinstance(exc, WarehouseError | LoadError):
         return 1, str(exc)
     if isinstance(exc, ExtractError):
         return 1, (f"the extract {exc.report.extract} does not pass validation "
                    "(supervision-dash validate lists every problem)")
+    if isinstance(exc, TargetError):
+        return 2, f"--db {exc}"
     if isinstance(exc, LeadershipError | ValueError | TypeError | KeyError):
         return 2, str(exc.args[0]) if exc.args else type(exc).__name__
     if isinstance(exc, duckdb.Error):
