@@ -4,6 +4,7 @@ or when something new — a query, a flag rule, a page, a setting — arrives un
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from pathlib import Path
@@ -147,9 +148,20 @@ def links(markdown: str) -> list[str]:
     return re.findall(r"\]\(([^)\s]+)\)", re.sub(r"`[^`\n]*`", "", unfenced))
 
 
-@pytest.mark.parametrize("page", [ROOT / "README.md", *DOCS], ids=lambda path: path.name)
+def markdown_of(page: Path) -> str:
+    """A Markdown file's text, or the Markdown cells of a notebook."""
+    if page.suffix == ".ipynb":
+        cells = json.loads(page.read_text(encoding="utf-8"))["cells"]
+        return "\n\n".join("".join(cell["source"]) for cell in cells
+                            if cell["cell_type"] == "markdown")
+    return page.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("page", [ROOT / "README.md", *DOCS,
+                                  *sorted((ROOT / "dashboards").glob("*.ipynb"))],
+                         ids=lambda path: path.name)
 def test_every_relative_link_resolves(page):
-    text = page.read_text(encoding="utf-8")
+    text = markdown_of(page)
     broken = []
     for target in links(text):
         if re.match(r"[a-z]+:", target):
