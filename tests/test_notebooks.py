@@ -20,7 +20,6 @@ from pathlib import Path
 
 import nbformat
 import pandas as pd
-import pytest
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell
 

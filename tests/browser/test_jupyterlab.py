@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from panel.io.resources import CDN_DIST, JS_VERSION
 from playwright.sync_api import Page, expect
 
 from supervision_dash.state import ReviewState
@@ -35,10 +36,10 @@ from tests.conftest import demo_warehouse
 DASHBOARDS = Path(__file__).resolve().parents[2] / "dashboards"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 SUPERVISOR = "SV001"  # the supervisor weekly_review.ipynb chooses
+# The stylesheets Panel (1.9.4) still links from its CDN after a widget change (see the test).
+PANEL_8707 = {CDN_DIST + path for path in (
+    f"css/loading.css?v={JS_VERSION}", "bundled/theme/default.css", "bundled/theme/native.css")}
 # JupyterLab settings for a test: start the notebook's kernel without asking, fetch no news.
-# The stylesheets Panel 1.9.4 still links from its CDN after a widget change (see the test).
-PANEL_8707 = {f"https://cdn.holoviz.org/panel/1.9.4/dist/{path}" for path in (
-    "css/loading.css?v=1.9.4", "bundled/theme/default.css", "bundled/theme/native.css")}
 LAB_SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {
         "autoStartDefaultKernel": True},
@@ -123,7 +124,7 @@ def jupyterlab(tmp_path_factory, venv_kernel, demo_cache):
 
 @pytest.fixture
 def offline(page: Page) -> list[str]:
-    """The page with every request to another host aborted; the hosts it tried, in order."""
+    """The page with every request to another host aborted; the addresses it tried, in order."""
     tried: list[str] = []
 
     def route(route):
