@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
+import os
+import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
 PEERS = """\
 peer_id,site,supervisor_id,hired_on,caseload_capacity,languages,certified_on
@@ -150,3 +154,52 @@ def rows(frame, columns):
     """The frame's rows as plain tuples (see `plain`)."""
     return [tuple(plain(value) for value in row)
             for row in frame[columns].astype(object).itertuples(index=False)]
+
+
+# --- the demo program and this venv's kernel, for the notebooks (nbclient and JupyterLab) ---
+
+@pytest.fixture(scope="session")
+def venv_kernel(tmp_path_factory):
+    """The name of a kernel that runs this interpreter: "python3" when it already does (its
+    spec says `python`, which jupyter_client replaces by sys.executable, or names this very
+    interpreter); otherwise a "python3" spec written for it, found first through JUPYTER_PATH."""
+    try:
+        argv = KernelSpecManager().get_kernel_spec("python3").argv
+    except NoSuchKernel:
+        argv = []
+    if argv and argv[0] in ("python", "python3", sys.executable):
+        yield "python3"
+        return
+    folder = tmp_path_factory.mktemp("jupyter") / "kernels" / "python3"
+    folder.mkdir(parents=True)
+    (folder / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (supervision_dash venv)", "language": "python"}))
+    before = os.environ.get("JUPYTER_PATH")
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(folder.parents[1]), before]))
+    yield "python3"
+    if before is None:
+        os.environ.pop("JUPYTER_PATH", None)
+    else:
+        os.environ["JUPYTER_PATH"] = before
+
+
+@pytest.fixture(scope="session")
+def demo_cache(tmp_path_factory) -> Path:
+    """One cache folder for the whole run, with the demo database generated in it once."""
+    from supervision_dash.demo import demo_database
+
+    cache = tmp_path_factory.mktemp("demo_cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SUPERVISION_DASH_CACHE", str(cache))
+        demo_database()
+    return cache
+
+
+def demo_warehouse(cache: Path):
+    from supervision_dash import open_warehouse
+    from supervision_dash.demo import demo_database
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SUPERVISION_DASH_CACHE", str(cache))
+        return open_warehouse(demo_database())

@@ -20,61 +20,14 @@ from pathlib import Path
 
 import nbformat
 import pandas as pd
-import pytest
-from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell
+
+from tests.conftest import demo_warehouse
 
 DASHBOARDS = Path(__file__).resolve().parents[1] / "dashboards"
 PANEL_MIME = "application/vnd.holoviews_exec.v0+json"
 PROBE_MARK = "--probe--"
-
-
-@pytest.fixture(scope="session")
-def venv_kernel(tmp_path_factory):
-    """The name of a kernel that runs this interpreter: "python3" when it already does (its
-    spec says `python`, which jupyter_client replaces by sys.executable, or names this very
-    interpreter); otherwise a "python3" spec written for it, found first through JUPYTER_PATH."""
-    try:
-        argv = KernelSpecManager().get_kernel_spec("python3").argv
-    except NoSuchKernel:
-        argv = []
-    if argv and argv[0] in ("python", "python3", sys.executable):
-        yield "python3"
-        return
-    folder = tmp_path_factory.mktemp("jupyter") / "kernels" / "python3"
-    folder.mkdir(parents=True)
-    (folder / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "Python 3 (supervision_dash venv)", "language": "python"}))
-    before = os.environ.get("JUPYTER_PATH")
-    os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(folder.parents[1]), before]))
-    yield "python3"
-    if before is None:
-        os.environ.pop("JUPYTER_PATH", None)
-    else:
-        os.environ["JUPYTER_PATH"] = before
-
-
-@pytest.fixture(scope="session")
-def demo_cache(tmp_path_factory) -> Path:
-    """One cache folder for the whole run, with the demo database generated in it once."""
-    from supervision_dash.demo import demo_database
-
-    cache = tmp_path_factory.mktemp("demo_cache")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SUPERVISION_DASH_CACHE", str(cache))
-        demo_database()
-    return cache
-
-
-def demo_warehouse(cache: Path):
-    from supervision_dash import open_warehouse
-    from supervision_dash.demo import demo_database
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SUPERVISION_DASH_CACHE", str(cache))
-        return open_warehouse(demo_database())
 
 
 def execute(nb, kernel: str, cache: Path) -> list:
@@ -124,18 +77,22 @@ def panel_outputs(nb) -> int:
 
 def test_weekly_review_notebook_runs_and_shows_the_views(venv_kernel, demo_cache):
     nb, probed = run_notebook("weekly_review", venv_kernel, demo_cache,
-                              "{'as_of': state.as_of, 'week_start': state.week_start}")
+                              "{'as_of': state.as_of, 'before': before.as_of, "
+                              "'before_start': before.week_start}")
     # WeeklyReview, CaseloadView, FidelityView, then WeeklyReview of the week before.
     for start in ("WeeklyReview(state)", "CaseloadView(state)", "FidelityView(state)",
-                  "state.as_of = "):
+                  "before = ReviewState("):
         assert any(PANEL_MIME in output.get("data", {}) for output in outputs(nb, start)), start
     assert panel_outputs(nb) >= 4
     flags_table = outputs(nb, "flags = state.flags()")[0]["data"]["text/html"]
     assert "severity" in flags_table and "detail" in flags_table
     with demo_warehouse(demo_cache) as warehouse:
         last = warehouse.last_contact_date
-    assert probed["as_of"] == str(last - pd.Timedelta(days=7))
-    assert probed["week_start"] == str(last - pd.Timedelta(days=13))
+    # Section 7's week has a state of its own: the views of sections 3 to 6, which follow
+    # `state`, keep showing the week their text names.
+    assert probed["as_of"] == str(last)
+    assert probed["before"] == str(last - pd.Timedelta(days=7))
+    assert probed["before_start"] == str(last - pd.Timedelta(days=13))
 
 
 def test_analyst_tour_runs_and_its_new_metric_counts_what_pandas_counts(venv_kernel,
