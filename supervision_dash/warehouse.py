@@ -151,6 +151,7 @@ class Warehouse:
         self.settings = settings if isinstance(settings, Settings) else Settings.from_toml(
             settings)
         self.catalogue = Catalogue([builtin_folder(), *map(Path, extra)])
+        self._builtin_only = not extra
         self._settings_values = self.settings.sql_parameters()
         self._connection = duckdb.connect(str(self.database), read_only=True)
         sandbox(self._connection)
@@ -174,7 +175,12 @@ class Warehouse:
         """A handle that sees only these peers, their participants and their contacts: every
         query it runs is narrowed by the warehouse (the caller cannot widen it), and a site,
         supervisor or peer outside them is refused as unknown. It shares this warehouse's
-        connection and result cache; narrowing a scoped handle keeps what both allow."""
+        connection and result cache; narrowing a scoped handle keeps what both allow. Only a
+        warehouse of the built-in queries can be narrowed: a query of one's own need not read
+        peer_scope, nor keep to it."""
+        if not self._builtin_only:
+            raise PermissionError("a warehouse with a query folder cannot be narrowed to a "
+                                  "person's peers: its queries need not keep to them")
         handle = copy.copy(self)
         wanted = frozenset(peer_ids)
         handle._allowed_peers = wanted if self._allowed_peers is None else (

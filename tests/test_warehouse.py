@@ -99,3 +99,15 @@ def test_a_scoped_handle_sees_no_other_peer(warehouse_of):
         mine.sql("SELECT * FROM contacts")
     mine.close()  # closing a handle leaves the warehouse open
     assert len(warehouse.query("caseload")) == 2
+
+
+def test_a_warehouse_with_a_query_folder_cannot_be_narrowed(warehouse_of, tmp_path):
+    """A query of one's own need not start from peer_scope (or may replace it): narrowing such
+    a warehouse would promise a scope it cannot keep."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "everyone.sql").write_text("-- everyone: every participant.\n"
+                                         "-- column participant_id id: the participant\n"
+                                         "SELECT participant_id FROM participants\n")
+    with pytest.raises(PermissionError, match="cannot be narrowed"):
+        warehouse_of(queries=folder).scoped(["PR1"])
