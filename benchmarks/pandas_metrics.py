@@ -104,10 +104,10 @@ def caseload(tables: dict[str, pd.DataFrame], as_of=None,
     four_weeks = (as_of - 27 * DAY, as_of)
     people = participants.assign(
         active_participants=active,
-        not_seen_30d=active & ~participants["participant_id"].isin(recently_seen),
+        not_seen=active & ~participants["participant_id"].isin(recently_seen),
         new_28d=participants["enrolled_on"].between(*four_weeks),
         discharged_28d=participants["discharged_on"].between(*four_weeks),
-    ).groupby("peer_id")[["active_participants", "not_seen_30d", "new_28d",
+    ).groupby("peer_id")[["active_participants", "not_seen", "new_28d",
                           "discharged_28d"]].sum()
 
     # Contacts of this week and the four weeks before it.
@@ -133,7 +133,7 @@ def caseload(tables: dict[str, pd.DataFrame], as_of=None,
            .assign(caseload_capacity=_capacities(peers, settings))
            .merge(people, on="peer_id", how="left")
            .merge(counts, on="peer_id", how="left"))
-    for column in ("active_participants", "not_seen_30d", "new_28d", "discharged_28d",
+    for column in ("active_participants", "not_seen", "new_28d", "discharged_28d",
                    "contacts_7d", "participants_seen_28d"):
         out[column] = out[column].fillna(0).astype("int64")
     for column in ("contacts_avg_prior_4wk", "contact_hours_7d", "contact_hours_avg_prior_4wk"):
@@ -141,7 +141,7 @@ def caseload(tables: dict[str, pd.DataFrame], as_of=None,
     out["utilization"] = round_half_up(out["active_participants"] / out["caseload_capacity"], 3)
     columns = ["peer_id", "site", "supervisor_id", "active_participants", "caseload_capacity",
                "utilization", "contacts_7d", "contact_hours_7d", "contacts_avg_prior_4wk",
-               "contact_hours_avg_prior_4wk", "participants_seen_28d", "not_seen_30d",
+               "contact_hours_avg_prior_4wk", "participants_seen_28d", "not_seen",
                "new_28d", "discharged_28d"]
     return out.sort_values(["site", "peer_id"])[columns].reset_index(drop=True)
 
@@ -334,13 +334,13 @@ def fidelity_scores(tables: dict[str, pd.DataFrame], as_of=None,
     domains["below"] = domains["domain_score"] < s.fidelity_domain_floor
     scores = domains.groupby(episode).agg(total_score=("domain_score", "mean"),
                                           domains_rated=("domain_score", "size"),
-                                          domains_below_3=("below", "sum")).reset_index()
+                                          domains_below_floor=("below", "sum")).reset_index()
     scores["total_score"] = round_half_up(scores["total_score"], 2)
     scores["meets_standard"] = ((scores["total_score"] >= s.fidelity_standard)
-                                & (scores["domains_below_3"] == 0))
+                                & (scores["domains_below_floor"] == 0))
     scores = scores.merge(tables["peers"][["peer_id", "site"]], on="peer_id")
     columns = ["peer_id", "site", "rater_role", "rated_on", "total_score", "domains_rated",
-               "domains_below_3", "meets_standard"]
+               "domains_below_floor", "meets_standard"]
     return scores.sort_values(["site", "peer_id", "rater_role", "rated_on"])[columns] \
         .reset_index(drop=True)
 

@@ -11,7 +11,7 @@
 -- param peer_id text: only this peer (default: all)
 -- param start date: the first day counted (default: 89 days before end, a 90-day window)
 -- param end date: the last day counted (default: as_of)
--- uses: peer_scope
+-- uses: peer_scope, participant_scope
 -- column peer_id key: the peer the participants are assigned to
 -- column site key: the peer's site
 -- column scheduled count: appointments scheduled in the window
@@ -27,17 +27,12 @@ extract AS (
         SELECT 1 FROM extract_tables WHERE table_name = 'appointments' AND present
     ) AS present
 ),
-assigned AS (
-    SELECT participant_id, peer_id
-    FROM participants
-    WHERE peer_id IN (SELECT peer_id FROM peer_scope)
-),
 kept AS (
     SELECT p.peer_id,
            count(*) AS scheduled,
            count(*) FILTER (WHERE a.attended) AS attended
     FROM appointments a
-    JOIN assigned p USING (participant_id)
+    JOIN participant_scope p USING (participant_id)
     WHERE a.scheduled_on BETWEEN (SELECT first_day FROM window_days)
                              AND (SELECT last_day FROM window_days)
     GROUP BY p.peer_id

@@ -1,14 +1,16 @@
 -- caseload: each peer's caseload on as_of against capacity, this week's contacts, and who has not been seen.
 -- A participant is active on a day when enrolled on or before it and not yet discharged
 -- (discharged_on empty or later than the day). A caseload counts the participants assigned to
--- the peer in the extract. "This week" is the 7 days ending as_of; the prior four weeks are the
--- 28 days before it. Every attendee of a group session counts as a contact, but the session
--- counts once in the peer's hours. Peers without participants are listed too.
+-- the peer in the extract (participant_scope). "This week" is the 7 days ending as_of; the
+-- prior four weeks are the 28 days before it. Every attendee of a group session counts as a
+-- contact, but the session counts once in the peer's hours. Peers without participants are
+-- listed too. Not seen counts the active participants with no contact by any peer in the
+-- not-seen window (the not_seen_days setting, 30 days by default).
 -- param as_of date: the day counted (default: the last contact date)
 -- param site text: only peers of this site (default: all sites)
 -- param supervisor_id text: only this supervisor's peers (default: all)
 -- param peer_id text: only this peer (default: all)
--- uses: peer_scope
+-- uses: peer_scope, participant_scope
 -- setting default_capacity: the capacity of a peer whose caseload_capacity is empty
 -- setting not_seen_days: how many days without any contact make an active participant "not seen"
 -- column peer_id key: the peer
@@ -22,14 +24,13 @@
 -- column contacts_avg_prior_4wk value: contacts by the peer per week in the 4 weeks before
 -- column contact_hours_avg_prior_4wk value: the peer's hours per week in the 4 weeks before
 -- column participants_seen_28d count: participants the peer had a contact with in the 28 days ending as_of
--- column not_seen_30d count: active participants with no contact by any peer in the not_seen_days days ending as_of
+-- column not_seen count: active participants with no contact by any peer in the not_seen_days days ending as_of
 -- column new_28d count: the peer's participants enrolled in the 28 days ending as_of
 -- column discharged_28d count: the peer's participants discharged in the 28 days ending as_of
 WITH assigned AS (
     SELECT participant_id, peer_id, enrolled_on, discharged_on,
            enrolled_on <= $as_of AND (discharged_on IS NULL OR discharged_on > $as_of) AS active
-    FROM participants
-    WHERE peer_id IN (SELECT peer_id FROM peer_scope)
+    FROM participant_scope
 ),
 -- Contacts of the last five weeks by the peers in scope (a range on the stored, time-ordered
 -- column, so DuckDB reads only those weeks).
@@ -99,7 +100,7 @@ SELECT
     round(coalesce(cc.contacts_prior_weekly, 0), 2) AS contacts_avg_prior_4wk,
     round(coalesce(h.hours_prior_weekly, 0), 2) AS contact_hours_avg_prior_4wk,
     coalesce(cc.seen_28d, 0) AS participants_seen_28d,
-    coalesce(pc.not_seen, 0) AS not_seen_30d,
+    coalesce(pc.not_seen, 0) AS not_seen,
     coalesce(pc.new_28d, 0) AS new_28d,
     coalesce(pc.discharged_28d, 0) AS discharged_28d
 FROM peer_scope s

@@ -1,22 +1,28 @@
 -- caseload_participants: the participants behind each peer's caseload, who was seen when, and this week's flags about them.
 -- One row per participant assigned to a peer in scope and active on as_of (enrolled on or before
 -- it, not discharged on or before it), so a peer's rows add up to the caseload view's
--- active_participants and its not-seen rows to not_seen_30d. Contacts by any peer count, not
+-- active_participants and its not-seen rows to its not_seen. Contacts by any peer count, not
 -- only the assigned peer's: the last contact is the latest one on or before as_of, however long
 -- ago; contacts after as_of are ignored. Not seen means no contact in the not_seen_days days
 -- ending as_of (30 by default), which includes someone never contacted at all. The flags are
 -- those of boundary_flags about the participant (peer rules such as over_capacity are about no
 -- participant), in boundary_flags' default window, the 7 days ending as_of; start and end move
--- that window (and only that). Choices where DESIGN.md is silent: the scope goes by the
--- assigned peer's site and supervisor, as the caseload view does, while the site column shows
--- the participant's own site (the peer's when empty); flags count only those raised on contacts
--- by peers in scope, as boundary_flags lists them. Rows come not seen first, then seen; in each
--- part the longest since a contact first (never contacted at the very top), ties by participant.
--- uses: boundary_flags
+-- that window (and only that). The scope goes by the assigned peer (participant_scope), as the
+-- caseload view does; participant_site shows the participant's own site (the peer's when
+-- empty). Flags count only those raised on contacts by peers in scope, as boundary_flags lists
+-- them. Rows come not seen first, then seen; in each part the longest since a contact first
+-- (never contacted at the very top), ties by participant.
+-- param as_of date: the day counted (default: the last contact date)
+-- param start date: the first day whose flags are counted (default: end - 6, a week)
+-- param end date: the last day whose flags are counted (default: as_of)
+-- param site text: only participants of peers of this site (default: all sites)
+-- param supervisor_id text: only participants of this supervisor's peers (default: all)
+-- param peer_id text: only participants assigned to this peer (default: all)
+-- uses: participant_scope, boundary_flags
 -- setting not_seen_days: how many days without any contact make an active participant "not seen"
 -- column participant_id id: the participant
 -- column peer_id key: the assigned peer
--- column site key: the participant's site (the peer's site when empty)
+-- column participant_site key: the participant's own site (the peer's site when empty)
 -- column enrolled_on value: the day the participant enrolled
 -- column last_contact_on value: the day of the latest contact by any peer on or before as_of (empty: never contacted)
 -- column days_since_contact value: days from last_contact_on to as_of (empty: never contacted)
@@ -25,14 +31,10 @@
 -- column open_flags count: flags about the participant in boundary_flags' window (this week by default)
 -- column urgent_flags count: those of them that are urgent
 WITH caseload_rows AS (
-    SELECT pa.participant_id, pa.peer_id, coalesce(pa.site, pe.site) AS site, pa.enrolled_on
-    FROM participants pa
-    JOIN peers pe USING (peer_id)
-    WHERE ($site IS NULL OR pe.site = $site)
-      AND ($supervisor_id IS NULL OR pe.supervisor_id = $supervisor_id)
-      AND ($peer_id IS NULL OR pa.peer_id = $peer_id)
-      AND pa.enrolled_on <= $as_of
-      AND (pa.discharged_on IS NULL OR pa.discharged_on > $as_of)
+    SELECT participant_id, peer_id, participant_site, enrolled_on
+    FROM participant_scope
+    WHERE enrolled_on <= $as_of
+      AND (discharged_on IS NULL OR discharged_on > $as_of)
 ),
 -- Recent contacts (the 28 days or the not-seen window, whichever is longer): a range on the
 -- stored, time-ordered column, so DuckDB reads only those weeks.
@@ -80,7 +82,7 @@ flag_counts AS (
     GROUP BY participant_id
 ),
 listed AS (
-    SELECT p.participant_id, p.peer_id, p.site, p.enrolled_on,
+    SELECT p.participant_id, p.peer_id, p.participant_site, p.enrolled_on,
            CAST(coalesce(r.last_at, y.last_at, e.last_at) AS DATE) AS last_contact_on,
            coalesce(r.contacts_28d, 0) AS contacts_28d,
            coalesce(f.open_flags, 0) AS open_flags,
@@ -94,7 +96,7 @@ listed AS (
 SELECT
     participant_id,
     peer_id,
-    site,
+    participant_site,
     enrolled_on,
     last_contact_on,
     $as_of - last_contact_on AS days_since_contact,

@@ -1,11 +1,15 @@
 -- data_quality: how complete and how fresh each table of the extract is.
 -- One row per contract table: whether the extract had it, its rows, the first and last date of
 -- its main date column, how many days before the load the last one is, the share of empty
--- values in each optional column, and the rows whose dates lie outside the expected range
--- (after the day the extract was loaded, or before 1990), which usually point at a typing
--- error in the source system. The load's own warnings (dropped columns, unknown files) are
--- counted per table. The data-quality view lists them; this query takes no scope, because
--- completeness is a property of the whole extract.
+-- values in each optional column, and the rows with a date in any of their date or timestamp
+-- columns outside the expected range (after the day the extract was loaded, or before 1990),
+-- which usually point at a typing error in the source system; appointments are booked ahead, so
+-- only theirs before 1990 count. Which column is a table's main date, which are dates and which
+-- are optional is read from the contract, which the warehouse binds: a column the contract adds
+-- is profiled here. The load's own warnings (dropped columns, unknown files) are counted per
+-- table. The data-quality view lists them; this query takes no scope, because completeness is a
+-- property of the whole extract.
+-- context contract: each contract table's main date column, date columns and optional columns
 -- column table_name key: the contract table
 -- column present value: whether the extract had a file for it
 -- column source_file value: the file it was loaded from
@@ -19,78 +23,128 @@
 WITH loaded AS (
     SELECT loaded_at::DATE AS loaded_on FROM extract_load
 ),
+contract AS (
+    SELECT table_name, spec.optional_columns
+    FROM (UNPIVOT (SELECT unnest($contract)) ON COLUMNS(*) INTO NAME table_name VALUE spec)
+),
+-- One branch per table, each the same but for its name: the first and last day of its main
+-- date column, its rows with a date out of range, and the share of empty values of every
+-- column (as JSON by column name; the optional ones are picked below).
 profile AS (
-    SELECT 'peers' AS table_name, min(hired_on) AS first_date, max(hired_on) AS last_date,
-           concat_ws(', ',
-               printf('hired_on %.1f%%', 100 * avg((hired_on IS NULL)::INT)),
-               printf('caseload_capacity %.1f%%', 100 * avg((caseload_capacity IS NULL)::INT)),
-               printf('languages %.1f%%', 100 * avg((languages IS NULL)::INT)),
-               printf('certified_on %.1f%%', 100 * avg((certified_on IS NULL)::INT))
-           ) AS optional_nulls,
-           count(*) FILTER (WHERE greatest(hired_on, certified_on) > loaded_on
-                            OR least(hired_on, certified_on) < DATE '1990-01-01')
-               AS rows_outside_range
-    FROM peers, loaded
+    SELECT 'peers' AS table_name, first_date, last_date, rows_outside_range,
+           to_json(struct_pack(*COLUMNS(* EXCLUDE (first_date, last_date, rows_outside_range))))
+               AS empty_shares
+    FROM (SELECT min(COLUMNS($contract.peers.date_column))::DATE AS first_date,
+                 max(COLUMNS($contract.peers.date_column))::DATE AS last_date,
+                 count(*) FILTER (
+                     WHERE CAST(greatest(*COLUMNS($contract.peers.date_columns)) AS DATE)
+                           > (SELECT loaded_on FROM loaded)
+                        OR least(*COLUMNS($contract.peers.date_columns)) < DATE '1990-01-01'
+                 ) AS rows_outside_range,
+                 avg((COLUMNS(*) IS NULL)::INT)
+          FROM peers)
     UNION ALL
-    SELECT 'participants', min(enrolled_on), max(enrolled_on),
-           concat_ws(', ',
-               printf('site %.1f%%', 100 * avg((site IS NULL)::INT)),
-               printf('discharged_on %.1f%%', 100 * avg((discharged_on IS NULL)::INT)),
-               printf('age_band %.1f%%', 100 * avg((age_band IS NULL)::INT)),
-               printf('gender %.1f%%', 100 * avg((gender IS NULL)::INT)),
-               printf('race_ethnicity %.1f%%', 100 * avg((race_ethnicity IS NULL)::INT)),
-               printf('preferred_language %.1f%%', 100 * avg((preferred_language IS NULL)::INT))
-           ),
-           count(*) FILTER (WHERE greatest(enrolled_on, discharged_on) > loaded_on
-                            OR enrolled_on < DATE '1990-01-01')
-    FROM participants, loaded
+    SELECT 'participants' AS table_name, first_date, last_date, rows_outside_range,
+           to_json(struct_pack(*COLUMNS(* EXCLUDE (first_date, last_date, rows_outside_range))))
+               AS empty_shares
+    FROM (SELECT min(COLUMNS($contract.participants.date_column))::DATE AS first_date,
+                 max(COLUMNS($contract.participants.date_column))::DATE AS last_date,
+                 count(*) FILTER (
+                     WHERE CAST(greatest(*COLUMNS($contract.participants.date_columns)) AS DATE)
+                           > (SELECT loaded_on FROM loaded)
+                        OR least(*COLUMNS($contract.participants.date_columns)) < DATE '1990-01-01'
+                 ) AS rows_outside_range,
+                 avg((COLUMNS(*) IS NULL)::INT)
+          FROM participants)
     UNION ALL
-    SELECT 'contacts', min(started_at)::DATE, max(started_at)::DATE,
-           concat_ws(', ',
-               printf('setting %.1f%%', 100 * avg((setting IS NULL)::INT)),
-               printf('activity %.1f%%', 100 * avg((activity IS NULL)::INT)),
-               printf('group_session_id %.1f%%', 100 * avg((group_session_id IS NULL)::INT)),
-               printf('boundary_concern %.1f%%', 100 * avg((boundary_concern IS NULL)::INT)),
-               printf('safety_concern %.1f%%', 100 * avg((safety_concern IS NULL)::INT)),
-               printf('escalated_at %.1f%%', 100 * avg((escalated_at IS NULL)::INT))
-           ),
-           count(*) FILTER (WHERE started_at >= CAST(loaded_on + 1 AS TIMESTAMP)
-                            OR started_at < TIMESTAMP '1990-01-01')
-    FROM contacts, loaded
+    SELECT 'contacts' AS table_name, first_date, last_date, rows_outside_range,
+           to_json(struct_pack(*COLUMNS(* EXCLUDE (first_date, last_date, rows_outside_range))))
+               AS empty_shares
+    FROM (SELECT min(COLUMNS($contract.contacts.date_column))::DATE AS first_date,
+                 max(COLUMNS($contract.contacts.date_column))::DATE AS last_date,
+                 count(*) FILTER (
+                     WHERE CAST(greatest(*COLUMNS($contract.contacts.date_columns)) AS DATE)
+                           > (SELECT loaded_on FROM loaded)
+                        OR least(*COLUMNS($contract.contacts.date_columns)) < DATE '1990-01-01'
+                 ) AS rows_outside_range,
+                 avg((COLUMNS(*) IS NULL)::INT)
+          FROM contacts)
     UNION ALL
-    SELECT 'outcomes', min(assessed_on), max(assessed_on), NULL,
-           count(*) FILTER (WHERE assessed_on > loaded_on OR assessed_on < DATE '1990-01-01')
-    FROM outcomes, loaded
+    SELECT 'outcomes' AS table_name, first_date, last_date, rows_outside_range,
+           to_json(struct_pack(*COLUMNS(* EXCLUDE (first_date, last_date, rows_outside_range))))
+               AS empty_shares
+    FROM (SELECT min(COLUMNS($contract.outcomes.date_column))::DATE AS first_date,
+                 max(COLUMNS($contract.outcomes.date_column))::DATE AS last_date,
+                 count(*) FILTER (
+                     WHERE CAST(greatest(*COLUMNS($contract.outcomes.date_columns)) AS DATE)
+                           > (SELECT loaded_on FROM loaded)
+                        OR least(*COLUMNS($contract.outcomes.date_columns)) < DATE '1990-01-01'
+                 ) AS rows_outside_range,
+                 avg((COLUMNS(*) IS NULL)::INT)
+          FROM outcomes)
     UNION ALL
-    SELECT 'fidelity', min(rated_on), max(rated_on),
-           printf('rater_id %.1f%%', 100 * avg((rater_id IS NULL)::INT)),
-           count(*) FILTER (WHERE rated_on > loaded_on OR rated_on < DATE '1990-01-01')
-    FROM fidelity, loaded
+    SELECT 'fidelity' AS table_name, first_date, last_date, rows_outside_range,
+           to_json(struct_pack(*COLUMNS(* EXCLUDE (first_date, last_date, rows_outside_range))))
+               AS empty_shares
+    FROM (SELECT min(COLUMNS($contract.fidelity.date_column))::DATE AS first_date,
+                 max(COLUMNS($contract.fidelity.date_column))::DATE AS last_date,
+                 count(*) FILTER (
+                     WHERE CAST(greatest(*COLUMNS($contract.fidelity.date_columns)) AS DATE)
+                           > (SELECT loaded_on FROM loaded)
+                        OR least(*COLUMNS($contract.fidelity.date_columns)) < DATE '1990-01-01'
+                 ) AS rows_outside_range,
+                 avg((COLUMNS(*) IS NULL)::INT)
+          FROM fidelity)
     UNION ALL
-    SELECT 'supervision', min(held_on), max(held_on),
-           printf('format %.1f%%', 100 * avg((format IS NULL)::INT)),
-           count(*) FILTER (WHERE held_on > loaded_on OR held_on < DATE '1990-01-01')
-    FROM supervision, loaded
+    SELECT 'supervision' AS table_name, first_date, last_date, rows_outside_range,
+           to_json(struct_pack(*COLUMNS(* EXCLUDE (first_date, last_date, rows_outside_range))))
+               AS empty_shares
+    FROM (SELECT min(COLUMNS($contract.supervision.date_column))::DATE AS first_date,
+                 max(COLUMNS($contract.supervision.date_column))::DATE AS last_date,
+                 count(*) FILTER (
+                     WHERE CAST(greatest(*COLUMNS($contract.supervision.date_columns)) AS DATE)
+                           > (SELECT loaded_on FROM loaded)
+                        OR least(*COLUMNS($contract.supervision.date_columns)) < DATE '1990-01-01'
+                 ) AS rows_outside_range,
+                 avg((COLUMNS(*) IS NULL)::INT)
+          FROM supervision)
     UNION ALL
-    SELECT 'admissions', min(admitted_on), max(admitted_on),
-           printf('discharged_on %.1f%%', 100 * avg((discharged_on IS NULL)::INT)),
-           count(*) FILTER (WHERE greatest(admitted_on, discharged_on) > loaded_on
-                            OR admitted_on < DATE '1990-01-01')
-    FROM admissions, loaded
+    SELECT 'admissions' AS table_name, first_date, last_date, rows_outside_range,
+           to_json(struct_pack(*COLUMNS(* EXCLUDE (first_date, last_date, rows_outside_range))))
+               AS empty_shares
+    FROM (SELECT min(COLUMNS($contract.admissions.date_column))::DATE AS first_date,
+                 max(COLUMNS($contract.admissions.date_column))::DATE AS last_date,
+                 count(*) FILTER (
+                     WHERE CAST(greatest(*COLUMNS($contract.admissions.date_columns)) AS DATE)
+                           > (SELECT loaded_on FROM loaded)
+                        OR least(*COLUMNS($contract.admissions.date_columns)) < DATE '1990-01-01'
+                 ) AS rows_outside_range,
+                 avg((COLUMNS(*) IS NULL)::INT)
+          FROM admissions)
     UNION ALL
-    SELECT 'appointments', min(scheduled_on), max(scheduled_on),
-           printf('kind %.1f%%', 100 * avg((kind IS NULL)::INT)),
-           count(*) FILTER (WHERE scheduled_on < DATE '1990-01-01')  -- future ones are booked
-    FROM appointments, loaded
+    SELECT 'appointments' AS table_name, first_date, last_date, rows_outside_range,
+           to_json(struct_pack(*COLUMNS(* EXCLUDE (first_date, last_date, rows_outside_range))))
+               AS empty_shares
+    FROM (SELECT min(COLUMNS($contract.appointments.date_column))::DATE AS first_date,
+                 max(COLUMNS($contract.appointments.date_column))::DATE AS last_date,
+                 count(*) FILTER (
+                     WHERE least(*COLUMNS($contract.appointments.date_columns)) < DATE '1990-01-01'
+                 ) AS rows_outside_range,
+                 avg((COLUMNS(*) IS NULL)::INT)
+          FROM appointments)
     UNION ALL
-    SELECT 'goals', min(set_on), max(set_on),
-           concat_ws(', ',
-               printf('domain %.1f%%', 100 * avg((domain IS NULL)::INT)),
-               printf('achieved_on %.1f%%', 100 * avg((achieved_on IS NULL)::INT))
-           ),
-           count(*) FILTER (WHERE greatest(set_on, achieved_on) > loaded_on
-                            OR set_on < DATE '1990-01-01')
-    FROM goals, loaded
+    SELECT 'goals' AS table_name, first_date, last_date, rows_outside_range,
+           to_json(struct_pack(*COLUMNS(* EXCLUDE (first_date, last_date, rows_outside_range))))
+               AS empty_shares
+    FROM (SELECT min(COLUMNS($contract.goals.date_column))::DATE AS first_date,
+                 max(COLUMNS($contract.goals.date_column))::DATE AS last_date,
+                 count(*) FILTER (
+                     WHERE CAST(greatest(*COLUMNS($contract.goals.date_columns)) AS DATE)
+                           > (SELECT loaded_on FROM loaded)
+                        OR least(*COLUMNS($contract.goals.date_columns)) < DATE '1990-01-01'
+                 ) AS rows_outside_range,
+                 avg((COLUMNS(*) IS NULL)::INT)
+          FROM goals)
 ),
 warnings AS (
     SELECT table_name, count(*) AS load_warnings FROM extract_warnings GROUP BY table_name
@@ -103,10 +157,14 @@ SELECT
     p.first_date,
     p.last_date,
     (SELECT loaded_on FROM loaded) - p.last_date AS days_before_load,
-    p.optional_nulls,
+    nullif(array_to_string(list_transform(
+        c.optional_columns,
+        lambda name: printf('%s %.1f%%', name, 100 * CAST(p.empty_shares ->> name AS DOUBLE))),
+        ', '), '') AS optional_nulls,
     p.rows_outside_range,
     coalesce(w.load_warnings, 0) AS load_warnings
 FROM (SELECT *, rowid AS contract_order FROM extract_tables) t
-JOIN profile p USING (table_name)
+JOIN contract c USING (table_name)
+LEFT JOIN profile p USING (table_name)
 LEFT JOIN warnings w USING (table_name)
 ORDER BY t.contract_order

@@ -8,13 +8,24 @@
 -- participant's preferred language with the languages of their assigned peer (ignoring case and
 -- spaces): concordant, not concordant, or not recorded when either is empty. An empty category
 -- is shown as "not recorded" (the contract's "unknown" age band stays a category of its own).
--- With the measure emptied, every measure's pairs are counted together. Rows come in the order
--- age_band, gender, race_ethnicity, preferred_language, language_concordance, then by category.
--- uses: outcome_change
--- param measure text = PHQ9: the instrument whose improvement is shown (empty: every measure)
+-- With the measure emptied, every measure's pairs are counted together. The scope goes by the
+-- participant's assigned peer (participant_scope). In the leadership role a free category
+-- (gender, race and ethnicity, preferred language: text the program types in) that fewer
+-- participants than the cell-size threshold share is counted in "Other", before anything is
+-- added up, so a rare label — a name typed into the wrong box — is never shown and every rate
+-- stays exact; the participants counted are those in the row's figures (active on as_of, or
+-- with an outcome pair). Rows come in the order age_band, gender, race_ethnicity,
+-- preferred_language, language_concordance, then by category.
+-- param measure text = PHQ9, one of PHQ9|GAD7|WHO5|RAS_R|QPR15|SWEMWBS: the instrument whose improvement is shown, in any case (empty: every measure)
+-- param as_of date: the day counted (default: the last contact date)
+-- param site text: only participants of peers of this site (default: all sites)
+-- param supervisor_id text: only participants of this supervisor's peers (default: all)
+-- param peer_id text: only participants assigned to this peer (default: all)
+-- uses: participant_scope, outcome_change
+-- context min_category_size: a free category shared by fewer participants is counted in Other (0 outside the leadership role: none)
 -- setting not_seen_days: the days ending as_of in which one contact makes an active participant engaged
 -- column dimension key: age_band, gender, race_ethnicity, preferred_language or language_concordance
--- column category key: the participants' value of that dimension ("not recorded" when empty)
+-- column category key: the participants' value of that dimension ("not recorded" when empty; "Other" for the rare free categories merged in the leadership role)
 -- column participants count: participants in the category active on as_of
 -- column engaged count: of those, participants with a contact by any peer in the not_seen_days days ending as_of
 -- column engagement_rate rate of engaged/participants: engaged ÷ active participants (3 decimals)
@@ -22,15 +33,13 @@
 -- column improved count: of those pairs, the ones that reliably improved
 -- column improved_pct rate of improved/outcome_pairs: improved as a percentage of outcome pairs (1 decimal)
 WITH members AS (
-    SELECT pa.participant_id, pa.age_band, pa.gender, pa.race_ethnicity,
+    SELECT s.participant_id, pa.age_band, pa.gender, pa.race_ethnicity,
            pa.preferred_language, pe.languages,
-           pa.enrolled_on <= $as_of
-               AND (pa.discharged_on IS NULL OR pa.discharged_on > $as_of) AS active
-    FROM participants pa
-    JOIN peers pe USING (peer_id)
-    WHERE ($site IS NULL OR coalesce(pa.site, pe.site) = $site)
-      AND ($supervisor_id IS NULL OR pe.supervisor_id = $supervisor_id)
-      AND ($peer_id IS NULL OR pa.peer_id = $peer_id)
+           s.enrolled_on <= $as_of
+               AND (s.discharged_on IS NULL OR s.discharged_on > $as_of) AS active
+    FROM participant_scope s
+    JOIN participants pa USING (participant_id)
+    JOIN peers pe ON pe.peer_id = s.peer_id
 ),
 -- Anyone seen by any peer in the window (a range on the stored, time-ordered column).
 seen AS (
@@ -71,13 +80,24 @@ by_dimension AS (
     ON age_band, gender, race_ethnicity, preferred_language, language_concordance
     INTO NAME dimension VALUE category
 ),
+-- A free category shared by fewer than min_category_size participants of the rows' figures
+-- becomes "Other" (min_category_size is 0 outside the leadership role: nothing is merged).
+merged AS (
+    SELECT * REPLACE (
+        CASE WHEN dimension IN ('gender', 'race_ethnicity', 'preferred_language')
+                  AND category <> 'not recorded'
+                  AND count(*) FILTER (WHERE active OR outcome_pairs > 0)
+                      OVER (PARTITION BY dimension, category) < $min_category_size
+             THEN 'Other' ELSE category END AS category)
+    FROM by_dimension
+),
 counts AS (
     SELECT dimension, category,
            count(*) FILTER (WHERE active) AS participants,
            count(*) FILTER (WHERE engaged) AS engaged,
            sum(outcome_pairs)::BIGINT AS outcome_pairs,
            sum(improved)::BIGINT AS improved
-    FROM by_dimension
+    FROM merged
     GROUP BY dimension, category
 )
 SELECT dimension, category, participants, engaged,

@@ -11,7 +11,7 @@
 -- param site text: only peers of this site (default: all sites)
 -- param supervisor_id text: only this supervisor's peers (default: all)
 -- param peer_id text: only this peer (default: all)
--- param rater_role text: only this rater role: supervisor, self, participant or external (default: all roles)
+-- param rater_role text, one of supervisor|self|participant|external: only this rater role (default: all roles)
 -- param all_episodes boolean = false: true lists every episode up to as_of instead of only the latest per peer and role
 -- uses: peer_scope
 -- column peer_id key: the peer rated

@@ -12,17 +12,17 @@
 -- param site text: only peers of this site (default: all sites)
 -- param supervisor_id text: only this supervisor's peers (default: all)
 -- param peer_id text: only this peer (default: all)
--- param rater_role text: only this rater role: supervisor, self, participant or external (default: all roles)
+-- param rater_role text, one of supervisor|self|participant|external: only this rater role (default: all roles)
 -- param all_episodes boolean = false: true lists every episode up to as_of instead of only the latest per peer and role
 -- setting fidelity_standard: the total an episode must reach to meet the standard
--- setting fidelity_domain_floor: a domain scoring below this is counted in domains_below_3 and fails the standard
+-- setting fidelity_domain_floor: a domain scoring below this is counted in domains_below_floor and fails the standard
 -- column peer_id key: the peer rated
 -- column site key: the peer's site
 -- column rater_role key: who rated: supervisor, self, participant or external
 -- column rated_on key: the day of the episode
 -- column total_score value: mean of the episode's domain scores (1-5, 2 decimals)
 -- column domains_rated value: domains with at least one item rated in the episode
--- column domains_below_3 value: domains scoring below the floor (3.0 by default)
+-- column domains_below_floor value: domains scoring below the floor (3.0 by default)
 -- column meets_standard value: true when the total reaches the standard and no domain is below the floor
 SELECT
     peer_id,
@@ -31,7 +31,7 @@ SELECT
     rated_on,
     round(avg(domain_score), 2) AS total_score,
     count(*) AS domains_rated,
-    count(*) FILTER (WHERE domain_score < $fidelity_domain_floor) AS domains_below_3,
+    count(*) FILTER (WHERE domain_score < $fidelity_domain_floor) AS domains_below_floor,
     round(avg(domain_score), 2) >= $fidelity_standard
         AND count(*) FILTER (WHERE domain_score < $fidelity_domain_floor) = 0 AS meets_standard
 FROM fidelity_domains

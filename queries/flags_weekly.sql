@@ -10,6 +10,12 @@
 -- contact. The peer rules (over_capacity, supervision_gap) and concentration are evaluated on
 -- the window's end only, so they appear in the newest week and never in earlier ones: the chart
 -- shows them as they stand now, not how they stood each week.
+-- param as_of date: the last day looked at when end is not given (default: the last contact date)
+-- param start date: the first day whose flags are counted (default: end - 6, a week)
+-- param end date: the last day whose flags are counted, and the end of the newest week (default: as_of)
+-- param site text: only flags about peers of this site (default: all sites)
+-- param supervisor_id text: only flags about this supervisor's peers (default: all)
+-- param peer_id text: only flags about this peer (default: all)
 -- uses: boundary_flags
 -- column week_ending key: the last day of the 7-day block (the newest block ends on end, or as_of)
 -- column rule key: the flag's rule (see boundary_flags)

@@ -11,7 +11,7 @@
 -- param site text: only peers of this site (default: all sites)
 -- param supervisor_id text: only this supervisor's peers (default: all)
 -- param peer_id text: only this peer (default: all)
--- uses: peer_scope
+-- uses: peer_scope, participant_scope
 -- column peer_id key: the peer the participants are assigned to
 -- column site key: the peer's site
 -- column goals_set count: goals set on or before as_of
@@ -24,18 +24,13 @@ WITH extract AS (
         SELECT 1 FROM extract_tables WHERE table_name = 'goals' AND present
     ) AS present
 ),
-assigned AS (
-    SELECT participant_id, peer_id
-    FROM participants
-    WHERE peer_id IN (SELECT peer_id FROM peer_scope)
-),
 goal_counts AS (
     SELECT p.peer_id,
            count(*) AS goals_set,
            count(*) FILTER (WHERE g.achieved_on <= $as_of) AS achieved,
            median(g.achieved_on - g.set_on) FILTER (WHERE g.achieved_on <= $as_of) AS median_days
     FROM goals g
-    JOIN assigned p USING (participant_id)
+    JOIN participant_scope p USING (participant_id)
     WHERE g.set_on <= $as_of
     GROUP BY p.peer_id
 )

@@ -16,7 +16,7 @@
 -- param site text: only peers of this site (default: all sites)
 -- param supervisor_id text: only this supervisor's peers (default: all)
 -- param peer_id text: only this peer (default: all)
--- uses: peer_scope
+-- uses: peer_scope, participant_scope
 -- setting hospital_window_days: days before and after enrolment compared, and how long a participant must have been enrolled
 -- column peer_id key: the peer the participants are assigned to
 -- column site key: the peer's site
@@ -34,9 +34,8 @@ WITH extract AS (
 ),
 eligible AS (
     SELECT participant_id, peer_id, enrolled_on
-    FROM participants
+    FROM participant_scope
     WHERE enrolled_on <= $as_of - $hospital_window_days
-      AND peer_id IN (SELECT peer_id FROM peer_scope)
 ),
 -- Each stay's bed days as days relative to enrolment (0 = the enrolment day), cut to the two
 -- windows: -window … -1 before, 0 … window - 1 after.

@@ -12,16 +12,16 @@
 -- exactly at the threshold counts as reliable, either way. Recovered (PHQ-9, GAD-7: instruments
 -- with a caseness cut-off) means reliably improved, a case at baseline (score at or above the
 -- cut-off) and below the cut-off at the latest assessment; otherwise false.
--- Choices where DESIGN.md is silent: when a measure was assessed twice on one day, the lower
--- score of that day counts (for the baseline and for the latest); a measure the program's
--- instrument settings do not list is left out; a participant belongs to their assigned peer and
--- to their own site (the peer's site when empty); a pair is listed even when the participant was
--- enrolled after as_of or discharged before it.
+-- When a measure was assessed twice on one day, the lower score of that day counts (for the
+-- baseline and for the latest); a participant belongs to their assigned peer and that peer's
+-- site (participant_scope); a pair is listed even when the participant was enrolled after as_of
+-- or discharged before it.
 -- param as_of date: the last day whose assessments count (default: the last contact date)
--- param site text: only participants of this site (default: all sites)
+-- param site text: only participants of peers of this site (default: all sites)
 -- param supervisor_id text: only participants of this supervisor's peers (default: all)
 -- param peer_id text: only participants assigned to this peer (default: all)
--- param measure text: only this instrument code, e.g. PHQ9, in any case (default: all)
+-- param measure text, one of PHQ9|GAD7|WHO5|RAS_R|QPR15|SWEMWBS: only this instrument, in any case (default: all)
+-- uses: participant_scope
 -- setting instruments: each instrument's direction, reliable-change threshold, reliability and caseness
 -- setting baseline_window_days: how many days before enrolment an assessment can be the baseline
 -- setting min_baselines_for_rci: fewest baselines of a measure for a Jacobson–Truax threshold
@@ -40,16 +40,10 @@
 WITH instruments AS (
     SELECT unnest($instruments, recursive := true)
 ),
--- Every participant with their assigned peer, the start of their baseline window, and whether
--- they are in the scope asked for.
+-- Every participant in the extract with the start of their baseline window.
 people AS (
-    SELECT pa.participant_id, pa.peer_id,
-           pa.enrolled_on - $baseline_window_days AS window_start,
-           ($site IS NULL OR coalesce(pa.site, pe.site) = $site)
-               AND ($supervisor_id IS NULL OR pe.supervisor_id = $supervisor_id)
-               AND ($peer_id IS NULL OR pa.peer_id = $peer_id) AS in_scope
-    FROM participants pa
-    JOIN peers pe USING (peer_id)
+    SELECT participant_id, enrolled_on - $baseline_window_days AS window_start
+    FROM participants
 ),
 -- Jacobson–Truax thresholds come from the baselines of every participant in the extract, whatever
 -- the scope and as_of. On a day with two assessments of one measure the lower score counts (days
@@ -61,7 +55,7 @@ jt_baselines AS (
     JOIN people p USING (participant_id)
     WHERE o.assessed_on >= p.window_start
       AND o.measure IN (SELECT measure FROM instruments WHERE reliable_change IS NULL)
-      AND ($measure IS NULL OR o.measure = upper($measure))
+      AND ($measure IS NULL OR o.measure = $measure)
     GROUP BY o.participant_id, o.measure
 ),
 thresholds AS (
@@ -86,10 +80,9 @@ pairs AS (
            arg_max(o.score, (o.assessed_on - DATE '2000-01-01') * 1000 - o.score)
                FILTER (WHERE o.assessed_on <= $as_of) AS latest_score
     FROM outcomes o
-    JOIN people p USING (participant_id)
-    WHERE p.in_scope
-      AND o.assessed_on >= p.window_start
-      AND ($measure IS NULL OR o.measure = upper($measure))
+    JOIN participant_scope p USING (participant_id)
+    WHERE o.assessed_on >= p.enrolled_on - $baseline_window_days
+      AND ($measure IS NULL OR o.measure = $measure)
     GROUP BY o.participant_id, o.measure
 ),
 changes AS (

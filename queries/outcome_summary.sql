@@ -4,14 +4,21 @@
 -- "unclassified" for pairs without a threshold (a Jacobson–Truax measure with too few
 -- baselines). Percentages are of all pairs, unclassified included. Recovered % is of the pairs
 -- that were a case at baseline (score at or above the instrument's cut-off, PHQ-9 and GAD-7
--- only); for the other measures cases and recovered are 0 and recovered % is empty. By site,
--- a participant counts at their own site (the peer's site when empty); by peer, there is one
--- row per site and peer, so a peer whose participants belong to two sites has two rows and the
--- peer rows add up to the site rows. Mean improvement is in raw score points, positive = better.
--- uses: outcome_change
--- param by text = program: program (one row per measure), site, or peer
+-- only); for the other measures cases and recovered are 0 and recovered % is empty. By site, a
+-- participant counts at their assigned peer's site, the site the filter means; by
+-- participant_site, at their own site (the peer's site when empty); by peer, one row per peer
+-- (at the peer's site), and the peer rows add up to the site rows. Mean improvement is in raw
+-- score points, positive = better.
+-- param by text = program, one of program|site|participant_site|peer: program (one row per measure), site (the peer's), participant_site (the participant's own), or peer
+-- param as_of date: the last day whose assessments count (default: the last contact date)
+-- param site text: only participants of peers of this site (default: all sites)
+-- param supervisor_id text: only participants of this supervisor's peers (default: all)
+-- param peer_id text: only participants assigned to this peer (default: all)
+-- param measure text, one of PHQ9|GAD7|WHO5|RAS_R|QPR15|SWEMWBS: only this instrument, in any case (default: all)
+-- uses: outcome_change, participant_scope
+-- setting instruments: each instrument's caseness cut-off, for the cases at baseline
 -- column measure key: the instrument code
--- column site key: the participants' site (empty for the program)
+-- column site key: the assigned peers' site, or by participant_site the participants' own (empty for the program)
 -- column peer_id key: the assigned peer (empty unless by peer)
 -- column pairs count: participants with a baseline and a later assessment of the measure
 -- column improved count part of pairs: pairs whose improvement reached the reliable-change threshold
@@ -24,26 +31,19 @@
 -- column recovered count: cases at baseline that reliably improved to below the cut-off
 -- column recovered_pct rate of recovered/cases_at_baseline: recovered as a percentage of cases at baseline (1 decimal)
 -- column mean_improvement stat over pairs: mean improvement in raw score points, positive = better (2 decimals)
-WITH valid AS (
-    SELECT CASE WHEN coalesce($by, 'program') IN ('program', 'site', 'peer')
-                THEN coalesce($by, 'program')
-                ELSE error('by must be program, site or peer')
-           END AS grouping
-),
-cut_offs AS (
+WITH cut_offs AS (
     SELECT measure, caseness
     FROM (SELECT unnest($instruments, recursive := true))
 ),
 pairs AS (
     SELECT c.measure,
-           CASE WHEN v.grouping IN ('site', 'peer') THEN coalesce(pa.site, pe.site) END AS site,
-           CASE WHEN v.grouping = 'peer' THEN c.peer_id END AS peer_id,
+           CASE coalesce($by, 'program') WHEN 'site' THEN p.site WHEN 'peer' THEN p.site
+                WHEN 'participant_site' THEN p.participant_site END AS site,
+           CASE WHEN $by = 'peer' THEN c.peer_id END AS peer_id,
            c.category, c.recovered, c.improvement,
            c.baseline_score >= k.caseness AS case_at_baseline
     FROM outcome_change c
-    CROSS JOIN valid v
-    JOIN participants pa ON pa.participant_id = c.participant_id
-    JOIN peers pe ON pe.peer_id = pa.peer_id
+    JOIN participant_scope p USING (participant_id)
     LEFT JOIN cut_offs k ON k.measure = c.measure
 ),
 counts AS (

@@ -3,9 +3,9 @@
 -- baseline_window_days, 30 by default) to as_of, both included: the same assessments
 -- outcome_change chooses its baseline and latest from, so a line starts at the baseline.
 -- Days since enrolment is the assessment day minus enrolled_on, negative for an assessment
--- before enrolment. Choices where DESIGN.md is silent: the scope goes by the participant's
--- assigned peer (that peer's site and supervisor), so the lines of a peer's card are that
--- peer's participants, discharged ones included; two assessments of one measure on one day are
+-- before enrolment. The scope goes by the participant's assigned peer (that peer's site and
+-- supervisor: participant_scope), so the lines of a peer's card are that peer's participants,
+-- discharged ones included; two assessments of one measure on one day are
 -- both listed (the lower score first). measure picks one instrument, PHQ9 unless told
 -- otherwise; an empty measure lists every instrument. These are participant-level rows: never
 -- shown to the leadership role (outcome_medians is the program-level view of the same data).
@@ -13,7 +13,8 @@
 -- param site text: only participants of peers of this site (default: all sites)
 -- param supervisor_id text: only participants of this supervisor's peers (default: all)
 -- param peer_id text: only participants assigned to this peer (default: all)
--- param measure text = PHQ9: the instrument code, e.g. PHQ9, GAD7, WHO5 (empty: every measure)
+-- param measure text = PHQ9, one of PHQ9|GAD7|WHO5|RAS_R|QPR15|SWEMWBS: the instrument, in any case (empty: every measure)
+-- uses: participant_scope
 -- setting baseline_window_days: how many days before enrolment an assessment still counts (as a baseline)
 -- column participant_id id: the participant
 -- column peer_id key: the participant's assigned peer
@@ -21,14 +22,6 @@
 -- column assessed_on value: the day of the assessment
 -- column days_since_enrolment value: assessed_on minus enrolled_on in days (negative before enrolment)
 -- column score value: the raw score on the instrument's own scale
-WITH people AS (
-    SELECT pa.participant_id, pa.peer_id, pa.enrolled_on
-    FROM participants pa
-    JOIN peers pe USING (peer_id)
-    WHERE ($site IS NULL OR pe.site = $site)
-      AND ($supervisor_id IS NULL OR pe.supervisor_id = $supervisor_id)
-      AND ($peer_id IS NULL OR pa.peer_id = $peer_id)
-)
 SELECT
     o.participant_id,
     p.peer_id,
@@ -37,7 +30,7 @@ SELECT
     o.assessed_on - p.enrolled_on AS days_since_enrolment,
     o.score
 FROM outcomes o
-JOIN people p USING (participant_id)
+JOIN participant_scope p USING (participant_id)
 WHERE o.assessed_on >= p.enrolled_on - $baseline_window_days
   AND o.assessed_on <= $as_of
   AND ($measure IS NULL OR o.measure = $measure)

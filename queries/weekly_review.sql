@@ -5,14 +5,14 @@
 -- boundary_flags for the same week counted by severity, the latest fidelity total by the
 -- peer's supervisor and by the peer themself side by side (never averaged together; each with
 -- the day it was rated, as fidelity_scores shows them), and supervision_coverage's last session.
--- The parameters are those of the queries it is built from: as_of and the scope (site,
--- supervisor_id, peer_id) are the ones to set. The others must keep their defaults for the
--- card to be right: start and end are boundary_flags' window, and any other value counts the
--- flags of those days instead of this week's; rater_role and all_episodes are fidelity_scores'
--- and would hide one side of the comparison, so a value other than the default is refused with
--- an error. Choices where DESIGN.md is silent: a peer with no flag shows 0 flags; a peer never
--- rated shows empty fidelity; without a supervision extract the supervision columns are empty,
--- not "overdue".
+-- The flags are those of boundary_flags' default week (the 7 days ending as_of), the fidelity
+-- totals those of every rater role, latest episode only. A peer with no flag shows 0 flags; a
+-- peer never rated shows empty fidelity; without a supervision extract the supervision columns
+-- are empty, not "overdue".
+-- param as_of date: the last day of the week (default: the last contact date)
+-- param site text: only peers of this site (default: all sites)
+-- param supervisor_id text: only this supervisor's peers (default: all)
+-- param peer_id text: only this peer (default: all)
 -- uses: caseload, boundary_flags, fidelity_scores, supervision_coverage
 -- column peer_id key: the peer
 -- column site key: the peer's site
@@ -24,7 +24,7 @@
 -- column contacts_avg_prior_4wk value: contacts by the peer per week in the 4 weeks before
 -- column contact_hours_7d value: the peer's own hours in the 7 days ending as_of (a group session once)
 -- column contact_hours_avg_prior_4wk value: the peer's hours per week in the 4 weeks before
--- column not_seen_30d count: active participants with no contact by any peer in the not_seen_days days ending as_of
+-- column not_seen count: active participants with no contact by any peer in the not_seen_days days ending as_of
 -- column urgent_flags count: this week's urgent flags about the peer (boundary_flags)
 -- column review_flags count: this week's flags for review about the peer (boundary_flags)
 -- column fidelity_supervisor value: the total of the latest supervisor rating on or before as_of (1-5; empty: never rated)
@@ -34,14 +34,7 @@
 -- column last_supervised_on value: the day of the last supervision session on or before as_of (empty: never)
 -- column days_since_supervision value: days from last_supervised_on to as_of
 -- column supervision_overdue value: true when the last session is more than the supervision interval ago, or none was held (empty without a supervision extract)
--- rater_role and all_episodes have one right value here (see above): refuse any other.
-WITH defaults_kept AS (
-    SELECT CASE WHEN $rater_role IS NOT NULL OR coalesce($all_episodes, false)
-                THEN error('weekly_review shows the latest supervisor and self ratings side by '
-                           || 'side: leave rater_role and all_episodes at their defaults')
-           END AS refused
-),
-flag_counts AS (
+WITH flag_counts AS (
     SELECT peer_id,
            count(*) FILTER (WHERE severity = 'urgent') AS urgent_flags,
            count(*) FILTER (WHERE severity = 'review') AS review_flags
@@ -71,7 +64,7 @@ SELECT
     c.contacts_avg_prior_4wk,
     c.contact_hours_7d,
     c.contact_hours_avg_prior_4wk,
-    c.not_seen_30d,
+    c.not_seen,
     coalesce(f.urgent_flags, 0) AS urgent_flags,
     coalesce(f.review_flags, 0) AS review_flags,
     r.fidelity_supervisor,
@@ -85,6 +78,4 @@ FROM caseload c
 LEFT JOIN flag_counts f USING (peer_id)
 LEFT JOIN latest_fidelity r USING (peer_id)
 LEFT JOIN supervision_coverage s USING (peer_id)
-CROSS JOIN defaults_kept d
-WHERE d.refused IS NULL
 ORDER BY c.site, c.peer_id

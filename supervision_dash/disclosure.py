@@ -1,9 +1,13 @@
-"""Small-cell suppression for leadership views (DESIGN.md §3.6, after the CMS cell-size policy).
+"""Small-cell suppression for leadership views, after the CMS cell-size suppression policy.
 
-Counts from 1 to min_cell − 1 are suppressed (zero may show). Complementary suppression then
-hides further cells until no suppressed count can be worked out from the totals a reader knows:
-the total of each count column over each key dimension (a program or site total shown
-elsewhere), and each declared partition (`count part of TOTAL`: the parts add up to the total).
+Counts of participants (and of their contacts, assessments...) from 1 to min_cell − 1 are
+suppressed (zero may show). Counts of peers (`staff count` columns) are not health information
+about participants: they are shown as they are, and so are the rates and statistics over them,
+unless the program asks for them to be suppressed too (`suppress_staff_counts`).
+Complementary suppression then hides further cells until no suppressed count can be worked out
+from the totals a reader knows: the total of each count column over each key dimension (a
+program or site total shown elsewhere), and each declared partition (`count part of TOTAL`: the
+parts add up to the total).
 A suppressed count is recoverable exactly when its unit vector lies in the row space of those
 linear constraints; that is tested with the null space of the constraint matrix, and the
 smallest visible cell of a constraint that pins a suppressed cell is hidden too, until none is
@@ -25,11 +29,14 @@ import pandas as pd
 from .catalogue import Column
 
 
-def suppress(frame: pd.DataFrame, columns: Iterable[Column], min_cell: int = 11) -> pd.DataFrame:
+def suppress(frame: pd.DataFrame, columns: Iterable[Column], min_cell: int = 11,
+             suppress_staff_counts: bool = False) -> pd.DataFrame:
     """A copy of ``frame`` with small counts and everything that would reveal them hidden."""
     columns = [column for column in columns if column.name in frame.columns]
     kinds = {column.name: column for column in columns}
-    counts = [c.name for c in columns if c.base_kind == "count"]
+    protected = ("count", "staff") if suppress_staff_counts else ("count",)
+    counts = [c.name for c in columns if c.base_kind in protected]
+    shown_staff = {c.name for c in columns if c.base_kind == "staff"} - set(counts)
     keys = [c.name for c in columns if c.base_kind == "key"]
     values = frame[counts].apply(pd.to_numeric).to_numpy(dtype=float) if counts else np.zeros(
         (len(frame), 0))
@@ -52,7 +59,7 @@ def suppress(frame: pd.DataFrame, columns: Iterable[Column], min_cell: int = 11)
             if source in count_hidden:
                 mask |= count_hidden[source]
         denominator = column.refers_to[-1]
-        if denominator in frame.columns:
+        if denominator in frame.columns and denominator not in shown_staff:
             mask |= pd.to_numeric(frame[denominator]).fillna(0).to_numpy() < min_cell
         _hide(result, column.name, mask, suppressed)
     result.attrs = {**frame.attrs, "suppressed": suppressed, "min_cell": min_cell,

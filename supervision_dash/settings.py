@@ -66,7 +66,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "supervision": ("supervision_interval_days",),
     "fidelity": ("fidelity_standard", "fidelity_domain_floor"),
     "outcomes": ("baseline_window_days", "min_baselines_for_rci", "hospital_window_days"),
-    "disclosure": ("min_cell_size",),
+    "disclosure": ("min_cell_size", "suppress_staff_counts"),
 }
 INSTRUMENT_KEYS = ("reliable_change", "reliability", "caseness")
 
@@ -117,9 +117,13 @@ class Settings(param.Parameterized):
         "Fewest baselines of a measure for a Jacobson-Truax threshold."))
     hospital_window_days = param.Integer(180, bounds=(1, 3660), doc=(
         "Days before and after enrolment compared by hospital_days."))
-    min_cell_size = param.Integer(11, bounds=(2, None), doc=(
-        "Leadership views suppress counts from 1 to this minus one, and rates with a smaller "
-        "denominator."))
+    min_cell_size = param.Integer(11, bounds=(11, None), doc=(
+        "Leadership views suppress counts of participants from 1 to this minus one, and rates "
+        "with a smaller denominator; free categories with fewer participants show as Other. "
+        "11 at least (the CMS minimum)."))
+    suppress_staff_counts = param.Boolean(False, doc=(
+        "Leadership views suppress small counts of peers (staff) too, as they do counts of "
+        "participants."))
     instruments = param.Dict(default=dict(INSTRUMENTS), doc="Outcome instruments by code.")
 
     def __init__(self, **params):
@@ -221,7 +225,8 @@ def markdown_table() -> str:
     for section, names in SECTIONS.items():
         for name in names:
             value = getattr(defaults, name)
-            shown = ", ".join(value) if isinstance(value, list) else value
+            shown = (", ".join(value) if isinstance(value, list)
+                     else str(value).lower() if isinstance(value, bool) else value)
             lines.append(f"| `{section}.{name}` | `{shown}` | {Settings.param[name].doc} |")
     for key in INSTRUMENT_KEYS:
         lines.append(f"| `instruments.<CODE>.{key}` | see the instrument table | "

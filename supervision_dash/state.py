@@ -39,10 +39,7 @@ class ProgramState(param.Parameterized):
         self.warehouse = warehouse
         last = warehouse.last_contact_date or dt.date.today()
         super().__init__(as_of=last)
-        # a day after the last contact has nothing to show, nor one long before the first
-        oldest_offered = last - dt.timedelta(days=7 * (WEEKS_OFFERED - 1))
-        self.param.as_of.bounds = (min(warehouse.first_contact_date or last, oldest_offered),
-                                   last)
+        self.param.as_of.bounds = (warehouse.first_contact_date, last)
         self.param.site.objects = [ALL, *self._sites()]
         measures = warehouse.query("outcome_summary", as_of=last)["measure"].unique().tolist()
         if measures:
@@ -67,9 +64,11 @@ class ProgramState(param.Parameterized):
                 for name in self.scope_names}
 
     def weeks(self, count: int = WEEKS_OFFERED) -> list[dt.date]:
-        """Week-ending days to offer, newest first: the last contact date and the weeks before."""
-        last = self.param.as_of.bounds[1]
-        return [last - dt.timedelta(days=7 * index) for index in range(count)]
+        """Week-ending days to offer, newest first: the last contact date and the weeks before,
+        as long as they end inside the extract's contact dates (a query refuses any other)."""
+        first, last = self.param.as_of.bounds
+        days = (last - dt.timedelta(days=7 * index) for index in range(count))
+        return [day for day in days if first is None or day >= first]
 
     def query(self, name: str, **params) -> pd.DataFrame:
         """wh.query with this session's scope and as_of (the warehouse caches results)."""

@@ -3,18 +3,24 @@
 `open_warehouse` takes a `.duckdb` file built by `load`, or an extract folder, which is validated
 and loaded once into a cache keyed by the files' names, sizes and modification times. Every
 metric is a named query from the catalogue; its values are bound parameters (the caller's,
-then the program settings), never text formatted into the SQL. In the leadership role every
-result passes through disclosure control and participant-level queries are refused.
+checked against the header and the extract before any SQL runs, then the program settings and
+the context the warehouse itself knows), never text formatted into the SQL. In the leadership
+role every result passes through disclosure control, participant-level queries are refused and
+so are query folders. No query reaches a file, the network or another database: DuckDB's
+external access is off on every connection. `Warehouse.scoped` narrows a handle to the peers one
+person may see.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 import re
 import threading
 import warnings
 from collections import OrderedDict
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 
@@ -23,7 +29,7 @@ import pandas as pd
 import pyarrow as pa
 
 from . import disclosure
-from .catalogue import Catalogue, builtin_folder
+from .catalogue import Catalogue, ParameterError, builtin_folder, not_a_choice
 from .contract import CONTRACT_VERSION, TABLES
 from .loader import STORAGE_VERSION, load
 from .settings import Settings
@@ -33,10 +39,12 @@ CACHE_SIZE = 512  # results kept per warehouse...
 CACHED_ROWS = 100_000  # ...when no larger than this
 SHOWN_PARTS = 5  # what a database lacks, named in a message before "and N more"
 OPTIONAL_TABLES = tuple(name for name, table in TABLES.items() if not table.required)
+SCOPE = ("site", "supervisor_id", "peer_id")  # the filters checked against the extract
+LEADERSHIP_SCOPE = ("site",)  # the only one the leadership role may set
 
 
 class LeadershipError(PermissionError):
-    """What the leadership role may not see: participant rows, ad-hoc SQL."""
+    """What the leadership role may not see: participant rows, ad-hoc SQL, query folders."""
 
 
 class WarehouseError(Exception):
@@ -46,22 +54,31 @@ class WarehouseError(Exception):
     may quote a value from the data."""
 
 
+class QueryError(ValueError):
+    """A query DuckDB could not run. The message names the query and the kind of failure, never
+    a value from the data (DuckDB's own message is kept only when it can quote nothing but the
+    SQL: a syntax, binding or catalog error)."""
+
+
+def contract_parameter() -> dict:
+    """The contract as data_quality reads it: for each table, its main date column, every date
+    or timestamp column, and its optional columns."""
+    return {
+        name: {
+            "date_column": table.date_column,
+            "date_columns": [column.name for column in table.columns
+                             if column.type in ("date", "timestamp")],
+            "optional_columns": [column.name for column in table.columns if not column.required],
+        }
+        for name, table in TABLES.items()
+    }
+
+
 DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
 
 
-_ERROR_CALL = re.compile(r"\berror\(((?:\s*'(?:[^']|'')*'\s*(?:\|\|)?)+)\)", re.IGNORECASE)
-_LITERAL = re.compile(r"'((?:[^']|'')*)'")
-
-
-def refusals(sql: str) -> set[str]:
-    """The messages a query's SQL refuses bad parameters with, `error('...' || '...')`: text
-    written in the query file, so never a data value, and passed on as it is."""
-    return {"".join(_LITERAL.findall(call)).replace("''", "'")
-            for call in _ERROR_CALL.findall(sql)}
-
-
 def _connect(database: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection, or a WarehouseError that says why there is none."""
+    """A read-only, sandboxed connection, or a WarehouseError that says why there is none."""
     if not database.is_file():
         raise WarehouseError(f"no database at {database}")
     try:
@@ -72,13 +89,29 @@ def _connect(database: Path) -> duckdb.DuckDBPyConnection:
     if header[8:12] != DUCKDB_MAGIC:
         raise WarehouseError(f"{database.name} is not a DuckDB database")
     try:
-        return duckdb.connect(str(database), read_only=True)
+        connection = duckdb.connect(str(database), read_only=True)
     except duckdb.Error as exc:
         if "lock" in str(exc).lower():  # only to choose our words; DuckDB's are not shown
             raise WarehouseError(f"{database.name} is open for writing by another process; "
                                  "try again when it has finished") from None
         raise WarehouseError(f"{database.name} cannot be opened by this version of DuckDB "
                              f"({type(exc).__name__})") from None
+    sandbox(connection)
+    return connection
+
+
+def sandbox(connection: duckdb.DuckDBPyConnection) -> None:
+    """No query reaches a file, the network or another database: DuckDB's external access is
+    turned off, and the configuration locked so that no query turns it on again. Both hold for
+    DuckDB's whole instance of the file in this process, so a second warehouse (or a notebook's
+    own read-only connection) on the same file finds them already set."""
+    external, locked = connection.execute(
+        "SELECT current_setting('enable_external_access'), "
+        "current_setting('lock_configuration')").fetchone()
+    if external:
+        connection.execute("SET enable_external_access = false")
+    if not locked:
+        connection.execute("SET lock_configuration = true")
 
 
 # DuckDB advises the relation API for Arrow output to save a copy of the rows; its double
@@ -141,12 +174,16 @@ class Warehouse:
                  cache_size: int = CACHE_SIZE):
         if role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        extra = [queries] if isinstance(queries, str | Path) else list(queries or [])
+        if role == "leadership" and extra:
+            raise LeadershipError("the leadership role runs the built-in queries only: a query "
+                                  "folder is refused")
         self.database = Path(database)
         self.role = role
         self.settings = settings if isinstance(settings, Settings) else Settings.from_toml(
             settings)
-        extra = [queries] if isinstance(queries, str | Path) else list(queries or [])
         self.catalogue = Catalogue([builtin_folder(), *map(Path, extra)])
+        self._builtin_only = not extra
         self._settings_values = self.settings.sql_parameters()
         self._connection = _connect(self.database)
         self._lock = threading.Lock()
@@ -154,36 +191,61 @@ class Warehouse:
         # every caller (every dashboard session shares one warehouse).
         self._cache: OrderedDict = OrderedDict()
         self._cache_size = cache_size
+        self._allowed_peers: frozenset[str] | None = None  # None: every peer
+        self._owns_connection = True
         try:
-            tables = set(self._checked("listing the tables", "SHOW TABLES", None)["name"])
+            tables = set(self._run("SHOW TABLES", None)["name"])
             if "extract_load" not in tables:
                 raise WarehouseError(
                     f"{self.database.name} was not built by supervision-dash load")
             if self.load_info.get("storage_version") != STORAGE_VERSION:
                 raise WarehouseError(f"{self.database.name} was built by an older "
                                      "supervision-dash: load the extract again")
-        except WarehouseError:
+        except (WarehouseError, QueryError):
             self._connection.close()
             raise
 
-    def _run(self, sql: str, params: dict | None) -> pd.DataFrame:
+    def scoped(self, peer_ids: Iterable[str]) -> Warehouse:
+        """A handle that sees only these peers, their participants and their contacts: every
+        query it runs is narrowed by the warehouse (the caller cannot widen it), and a site,
+        supervisor or peer outside them is refused as unknown. It shares this warehouse's
+        connection and result cache; narrowing a scoped handle keeps what both allow. Only a
+        warehouse of the built-in queries can be narrowed: a query of one's own need not read
+        peer_scope, nor keep to it."""
+        if not self._builtin_only:
+            raise PermissionError("a warehouse with a query folder cannot be narrowed to a "
+                                  "person's peers: its queries need not keep to them")
+        handle = copy.copy(self)
+        wanted = frozenset(peer_ids)
+        handle._allowed_peers = wanted if self._allowed_peers is None else (
+            self._allowed_peers & wanted)
+        handle._owns_connection = False
+        return handle
+
+    def _run(self, sql: str, params: dict | None, what: str = "the warehouse") -> pd.DataFrame:
         with self._lock:
             cursor = self._connection.cursor()
         try:
             # execute() plans the query once; cursor.sql() plans it to build a relation and
             # again to run it (11 ms of a 45 ms weekly_review at 1M contacts).
             return arrow_to_pandas(cursor.execute(sql, params or None).to_arrow_table())
+        except duckdb.PermissionException:
+            raise QueryError(f"{what}: a query may not read or write files, nor attach "
+                             "databases") from None
+        except (duckdb.ParserException, duckdb.BinderException,
+                duckdb.CatalogException) as exc:
+            raise QueryError(f"{what}: {str(exc).splitlines()[0]}") from None
+        except duckdb.Error as exc:
+            raise QueryError(f"{what}: DuckDB could not run it ({type(exc).__name__}; its "
+                             "message is not shown, as it may quote a value from the "
+                             "data)") from None
         finally:
             cursor.close()
 
-    def query(self, name: str, **params) -> pd.DataFrame:
-        """A metric as a DataFrame. Unknown names and parameters are errors that list the valid
-        ones; ``frame.attrs["notes"]`` says when an optional table it reads is absent."""
-        spec = self.catalogue[name]
-        if self.role == "leadership" and spec.participant_level:
-            raise LeadershipError(
-                f"{name} lists individual participants; the leadership role shows "
-                "program-level figures only")
+    def bound_parameters(self, name: str, params: dict) -> dict:
+        """Every value the query binds: the caller's, checked (ParameterError) and defaulted,
+        the values of the queries it uses that the caller does not pass on, the settings and
+        the context. Unknown names are a TypeError that lists the valid ones."""
         declared = self.catalogue.parameters(name)
         unknown = sorted(set(params) - set(declared))
         if unknown:
@@ -191,42 +253,80 @@ class Warehouse:
                             f"{', '.join(declared) or 'none'}")
         bound = {key: parameter.coerce(params.get(key, parameter.default))
                  for key, parameter in declared.items()}
-        if "as_of" in bound and bound["as_of"] is None:
-            bound["as_of"] = self.last_contact_date
+        self._check_scope(bound)
+        if "as_of" in bound:
+            bound["as_of"] = self._checked_as_of(bound["as_of"])
+        for placeholder, inner in self.catalogue.composition(name).inner.items():
+            value = inner.value
+            if inner.parameter.name == "as_of" and value is None:
+                value = self.last_contact_date
+            bound[placeholder] = value
         for setting in self.catalogue.settings(name):
             bound[setting] = self._settings_values[setting]
+        for key in self.catalogue.context(name):
+            bound[key] = self._context_value(key)
+        return bound
+
+    def _check_scope(self, bound: dict) -> None:
+        """A site, supervisor or peer must be one this handle may see (and the leadership role
+        may name a site only); the error lists the ones it may see, never another."""
+        for key in SCOPE:
+            value = bound.get(key)
+            if value is None:
+                continue
+            if self.role == "leadership" and key not in LEADERSHIP_SCOPE:
+                raise ParameterError(f"{key}: the leadership role narrows by site only")
+            choices = sorted(self._visible_peers[key].unique())
+            if value not in choices:
+                raise not_a_choice(key, value, choices)
+
+    def _checked_as_of(self, as_of):
+        first, last = self.first_contact_date, self.last_contact_date
+        if as_of is None:
+            return last
+        if last is not None and not first <= as_of <= last:
+            raise ParameterError(f"as_of: the extract's contacts run from {first} to {last}; "
+                                 "choose a day between them")
+        return as_of
+
+    def _context_value(self, key: str):
+        if key == "allowed_peers":
+            return None if self._allowed_peers is None else sorted(self._allowed_peers)
+        if key == "min_category_size":
+            return self.settings.min_cell_size if self.role == "leadership" else 0
+        return contract_parameter()
+
+    def query(self, name: str, **params) -> pd.DataFrame:
+        """A metric as a DataFrame. Unknown names and parameters are errors that list the valid
+        ones, a value no metric can answer a ParameterError that says why;
+        ``frame.attrs["notes"]`` says when an optional table it reads is absent."""
+        spec = self.catalogue[name]
+        if self.role == "leadership" and spec.participant_level:
+            raise LeadershipError(
+                f"{name} lists individual participants; the leadership role shows "
+                "program-level figures only")
+        bound = self.bound_parameters(name, params)
         key = (name, repr(sorted(bound.items())))
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key].copy(deep=False)
         sql = self.catalogue.composed_sql(name)
-        frame = self._checked(f"query {name}", sql, bound)
+        try:
+            frame = self._run(sql, bound, name)
+        except QueryError:
+            self.require_contract()
+            raise
         frame.attrs = {"query": name, "parameters": bound, "notes": self._notes(sql)}
         if self.role == "leadership":
-            frame = disclosure.suppress(frame, spec.columns, self.settings.min_cell_size)
+            frame = disclosure.suppress(frame, spec.columns, self.settings.min_cell_size,
+                                        self.settings.suppress_staff_counts)
         if len(frame) <= CACHED_ROWS:
             with self._lock:
                 self._cache[key] = frame
                 while len(self._cache) > self._cache_size:
                     self._cache.popitem(last=False)
         return frame.copy(deep=False)
-
-    def _checked(self, what: str, sql: str, params: dict | None) -> pd.DataFrame:
-        """_run, with a failure told in words of ours: a parameter the query refuses in its own
-        words (ValueError); else a WarehouseError saying what the database lacks, or DuckDB's
-        kind of error without its message, which may quote a value."""
-        try:
-            return self._run(sql, params)
-        except duckdb.InvalidInputException as exc:
-            message = str(exc).removeprefix("Invalid Input Error: ")
-            if message in refusals(sql):  # the query's own words: a parameter it refuses
-                raise ValueError(message) from None
-            kind = type(exc).__name__
-        except duckdb.Error as exc:
-            kind = type(exc).__name__
-        self.require_contract()
-        raise WarehouseError(f"{what} failed on {self.database.name} ({kind})")
 
     def require_contract(self) -> None:
         """Raise a WarehouseError naming what the database lacks of the contract, if anything
@@ -272,36 +372,59 @@ class Warehouse:
             raise LeadershipError("ad-hoc SQL is not available in the leadership role")
         return self._run(text, params)
 
+    def _notes(self, sql: str) -> list[str]:
+        absent = [table for table in OPTIONAL_TABLES if table not in self.present_tables
+                  and re.search(rf"\b(FROM|JOIN)\s+{table}\b", sql, re.I)]
+        return [f"no {table} extract loaded" for table in absent]
+
+    def sql(self, text: str, **params) -> pd.DataFrame:
+        """Read-only SQL over the extract's tables; values go in as $name parameters."""
+        if self.role == "leadership":
+            raise LeadershipError("ad-hoc SQL is not available in the leadership role")
+        if self._allowed_peers is not None:
+            raise PermissionError("ad-hoc SQL is not narrowed to the peers a handle may see: "
+                                  "it is refused on a scoped handle")
+        return self._run(text, params, "ad-hoc SQL")
+
     @cached_property
     def present_tables(self) -> frozenset[str]:
-        rows = self._checked("reading extract_tables",
-                             "SELECT table_name FROM extract_tables WHERE present", None)
+        rows = self._run("SELECT table_name FROM extract_tables WHERE present", None)
         return frozenset(rows["table_name"])
 
     @cached_property
+    def _contact_dates(self) -> tuple:
+        row = self._run("SELECT min(started_at)::DATE AS first, max(started_at)::DATE AS last "
+                        "FROM contacts", None).iloc[0]
+        return tuple(None if pd.isna(value) else pd.Timestamp(value).date() for value in row)
+
+    @property
+    def first_contact_date(self):
+        """The date of the first contact in the extract: the earliest as_of."""
+        return self._contact_dates[0]
+
+    @property
     def last_contact_date(self):
-        """The default as_of: the date of the last contact in the extract."""
+        """The default as_of, and the latest: the date of the last contact in the extract."""
         return self._contact_dates[1]
 
     @cached_property
-    def first_contact_date(self):
-        """The date of the first contact in the extract: no week before it has anything."""
-        return self._contact_dates[0]
+    def _peers(self) -> pd.DataFrame:
+        return self._run("SELECT peer_id, site, supervisor_id FROM peers", None)
 
-    @cached_property
-    def _contact_dates(self) -> tuple:
-        dates = self._checked("reading the contact dates", "SELECT min(started_at)::DATE AS "
-                              "first, max(started_at)::DATE AS last FROM contacts", None)
-        return tuple(None if pd.isna(value) else pd.Timestamp(value).date()
-                     for value in dates.iloc[0])
+    @property
+    def _visible_peers(self) -> pd.DataFrame:
+        if self._allowed_peers is None:
+            return self._peers
+        return self._peers[self._peers["peer_id"].isin(self._allowed_peers)]
 
     @cached_property
     def load_info(self) -> dict:
-        return self._checked("reading extract_load", "SELECT * FROM extract_load",
-                             None).iloc[0].to_dict()
+        return self._run("SELECT * FROM extract_load", None).iloc[0].to_dict()
 
     def close(self) -> None:
-        self._connection.close()
+        """Close the connection (a scoped handle leaves it to the warehouse it came from)."""
+        if self._owns_connection:
+            self._connection.close()
 
     def __enter__(self):
         return self
@@ -316,8 +439,9 @@ def open_warehouse(path: str | Path, role: str = "supervisor",
     """Open a `.duckdb` database, or validate and load an extract folder (cached).
 
     role: "supervisor" (everything) or "leadership" (disclosure-controlled, program level).
-    settings: a Settings object or a TOML file (default: the defaults of DESIGN.md §3).
-    queries: extra folders of `.sql` files, added to (or replacing) the built-in queries.
+    settings: a Settings object or a TOML file (default: the defaults in the README).
+    queries: extra folders of `.sql` files, added to (or replacing) the built-in queries;
+    refused in the leadership role.
     """
     path = Path(path)
     database = cached_database(path) if path.is_dir() else path

@@ -203,3 +203,13 @@ def demo_warehouse(cache: Path):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SUPERVISION_DASH_CACHE", str(cache))
         return open_warehouse(demo_database())
+
+
+def contacts_on(*days: str, participant: str = "0001", peer: str = "PR1") -> str:
+    """Contacts CSV with one 30-minute phone call at noon on each day (BASE's participant 0001
+    and peer PR1 unless told). An as_of outside the extract's contact dates is refused, so a
+    test of a metric that reads no contacts gives its tiny extract contacts spanning the days
+    it asks about; the metric's answers do not depend on them."""
+    return csv("contact_id,participant_id,peer_id,started_at,duration_min,mode",
+               *[f"SPAN{index},{participant},{peer},{day} 12:00,30,phone"
+                 for index, day in enumerate(days, 1)])

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from supervision_dash.catalogue import ParameterError
 from supervision_dash.warehouse import LeadershipError
 from tests.conftest import BASE, csv
 
@@ -56,7 +57,7 @@ def test_an_unknown_parameter_lists_the_valid_ones(warehouse_of):
 
 @pytest.mark.parametrize("value", ["last week", "2024-02-30", 7])
 def test_a_bad_parameter_value_names_the_parameter(warehouse_of, value):
-    with pytest.raises(ValueError, match="parameter 'as_of' must be a date"):
+    with pytest.raises(ParameterError, match=r"^as_of: must be a date \(YYYY-MM-DD\)$"):
         warehouse_of().query("caseload", as_of=value)
 
 
@@ -68,9 +69,13 @@ def test_dates_in_any_python_form(warehouse_of, as_of):
 
 
 def test_values_are_bound_never_spliced_into_sql(warehouse_of):
+    """A site is checked against the extract first; a participant ID is not, and is bound."""
     warehouse = warehouse_of()
-    assert len(warehouse.query("caseload", site="North' OR '1'='1")) == 0
+    with pytest.raises(ParameterError, match="^site: no such site"):
+        warehouse.query("caseload", site="North' OR '1'='1")
     assert len(warehouse.query("caseload", site="North")) == 1
+    assert len(warehouse.query("contact_log", participant_id="0001' OR '1'='1")) == 0
+    assert len(warehouse.query("contact_log", participant_id="0001")) == 2  # C1 and C4
 
 
 def test_the_catalogue_describes_every_query(warehouse_of):
@@ -108,12 +113,15 @@ def test_sql_for_analysts(warehouse_of):
     assert frame["n"].tolist() == [2]
 
 
-def test_leadership_refuses_participant_rows_and_ad_hoc_sql(warehouse_of, analyst_queries):
-    leadership = warehouse_of(role="leadership", queries=analyst_queries)
-    with pytest.raises(LeadershipError, match="my_participants lists individual participants"):
-        leadership.query("my_participants")
+def test_leadership_refuses_participant_rows_ad_hoc_sql_and_query_folders(warehouse_of,
+                                                                         analyst_queries):
+    leadership = warehouse_of(role="leadership")
+    with pytest.raises(LeadershipError, match="contact_log lists individual participants"):
+        leadership.query("contact_log")
     with pytest.raises(LeadershipError):
         leadership.sql("SELECT * FROM participants")
+    with pytest.raises(LeadershipError, match="a query folder is refused"):
+        warehouse_of(role="leadership", queries=analyst_queries)
 
 
 def test_leadership_suppresses_small_counts(warehouse_of):

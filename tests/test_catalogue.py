@@ -3,11 +3,11 @@ returns, and every query must run on a tiny extract."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
+import sqlglot
+from sqlglot import exp
 
-from supervision_dash.catalogue import Catalogue, CatalogueError, builtin_folder, parse
+from supervision_dash.catalogue import CONTEXT, Catalogue, CatalogueError, builtin_folder, parse
 from supervision_dash.settings import Settings
 
 CATALOGUE = Catalogue([builtin_folder()])
@@ -16,8 +16,8 @@ SCOPE = ("site", "supervisor_id", "peer_id", "as_of")
 
 
 def _sql_parameters(sql: str) -> set[str]:
-    body = "\n".join(line.split("--")[0] for line in sql.splitlines())
-    return set(re.findall(r"\$([a-z_][a-z0-9_]*)", body))
+    tree = sqlglot.parse_one(sql, dialect="duckdb")
+    return {placeholder.name for placeholder in tree.find_all(exp.Placeholder)}
 
 
 def test_every_metric_of_the_issue_exists():
@@ -29,14 +29,16 @@ def test_every_metric_of_the_issue_exists():
 
 @pytest.mark.parametrize("name", NAMES)
 def test_the_header_declares_exactly_the_parameters_the_sql_uses(name):
-    used, parts = set(), [name]
-    while parts:  # the query and every query it uses, however deep
-        part = parts.pop()
-        used |= _sql_parameters(CATALOGUE[part].sql)
-        parts.extend(CATALOGUE[part].uses)
-    declared = set(CATALOGUE.parameters(name)) | CATALOGUE.settings(name)
-    assert used == declared, f"{name}: used but undeclared {used - declared}, " \
-                             f"declared but unused {declared - used}"
+    """Each query's own SQL uses its parameters, settings and context, and nothing else; a
+    parameter it does not use itself is passed on to a query it uses."""
+    spec = CATALOGUE[name]
+    used = _sql_parameters(spec.sql)
+    declared = set(spec.parameters) | set(spec.settings) | set(spec.context)
+    passed_on = {key for used_query in spec.uses for key in CATALOGUE[used_query].parameters
+                 if key in spec.parameters and key not in spec.pins[used_query]}
+    assert used <= declared, f"{name}: used but undeclared {used - declared}"
+    assert declared - used <= passed_on, f"{name}: declared but unused {declared - used}"
+    assert set(spec.context) <= set(CONTEXT)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -68,7 +70,7 @@ def test_the_query_returns_exactly_the_header_columns(name, warehouse_of):
 @pytest.mark.parametrize("name", NAMES)
 def test_scope_parameters_where_they_make_sense(name):
     parameters = CATALOGUE.parameters(name)
-    if name == "peer_scope":  # the peers a filter selects: the same on any day
+    if name in ("peer_scope", "participant_scope"):  # who a filter selects: the same any day
         assert set(parameters) == set(SCOPE) - {"as_of"}
     elif name not in ("data_quality", "load_warnings"):
         assert set(SCOPE) <= set(parameters), f"{name} lacks a scope parameter"

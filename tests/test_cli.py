@@ -99,4 +99,4 @@ def test_query_errors_are_clear(make_extract, tmp_path):
     unknown = run("query", "caseloads", "--db", database, check=False)
     assert unknown.returncode == 2 and "unknown query 'caseloads'" in unknown.stderr
     bad = run("query", "caseload", "--db", database, "--param", "as_of=tomorrow", check=False)
-    assert bad.returncode == 2 and "parameter 'as_of' must be a date" in bad.stderr
+    assert bad.returncode == 2 and "as_of: must be a date (YYYY-MM-DD)" in bad.stderr

@@ -184,3 +184,79 @@ def _assert_protected(frame, result, counts, constraints):
     assert _recoverable(hidden_cells, constraints) == [], "a hidden count can be worked out"
     for column, rows in result.attrs["suppressed"].items():
         assert sorted(rows) == sorted(np.flatnonzero(hidden[column]).tolist())
+
+
+# --- staff counts -------------------------------------------------------------------------------
+
+WORKFORCE = pd.DataFrame({"site": ["A", "B", "C"], "peers": [12, 3, 24],
+                          "active_participants": [120, 30, 260],
+                          "peers_over_capacity": [2, 0, 5], "peers_rated": [12, 3, 20],
+                          "peers_meeting_standard": [9, 1, 15],
+                          "mean_fidelity": [4.1, 3.2, 4.0]})
+WORKFORCE_COLUMNS = _columns(("site", "key"), ("peers", "staff count"),
+                             ("active_participants", "count"),
+                             ("peers_over_capacity", "staff count"),
+                             ("peers_rated", "staff count"),
+                             ("peers_meeting_standard", "staff count"),
+                             ("mean_fidelity", "stat over peers_rated"))
+
+
+def test_counts_of_peers_are_shown_as_they_are():
+    """Peers are staff, not participants: site B's 3 peers and 1 meeting the standard show, and
+    so does the mean of its 3 ratings. The participant counts are all 30 or more."""
+    result = suppress(WORKFORCE, WORKFORCE_COLUMNS)
+    assert result.equals(WORKFORCE)
+    assert result.attrs["suppressed"] == {}
+
+
+def test_suppress_staff_counts_treats_peers_like_participants():
+    result = suppress(WORKFORCE, WORKFORCE_COLUMNS, suppress_staff_counts=True)
+    hidden = result.isna()
+    # B's 3 peers and A's 2 over capacity are small; each column's total over the sites then
+    # pins them, so the smallest other cell goes too: A's 12 peers (not C's 24), C's 5 over
+    # capacity (B's 0 is not a complement). peers_rated: B's 3 with A's 12. Meeting the
+    # standard: A's 9 and B's 1 are both small and protect each other; C's 15 shows.
+    assert hidden["peers"].tolist() == [True, True, False]
+    assert hidden["peers_over_capacity"].tolist() == [True, False, True]
+    assert hidden["peers_rated"].tolist() == [True, True, False]
+    assert hidden["peers_meeting_standard"].tolist() == [True, True, False]
+    assert hidden["mean_fidelity"].tolist() == [True, True, False]  # with the peers rated
+    assert not hidden["active_participants"].any()
+
+
+# --- complementary suppression prefers small cells: worked examples ----------------------------
+
+def _two_keys(values):
+    """A month × site table of people, from rows of values (one row per month)."""
+    sites = len(values[0])
+    frame = pd.DataFrame({
+        "month": [f"m{m}" for m, row in enumerate(values) for _ in row],
+        "site": [f"s{s}" for row in values for s in range(sites)],
+        "people": [value for row in values for value in row]})
+    result = suppress(frame, _columns(("month", "key"), ("site", "key"), ("people", "count")))
+    return result["people"].isna().to_numpy().reshape(len(values), sites).tolist()
+
+
+def test_the_smallest_cells_of_the_row_and_column_protect_a_small_one():
+    """    s0  s1  s2
+    m0      3  20  40      the 3 is small. Its row takes the 20 (not the 40), its column the
+    m1     30  50  60      30; the 30 then leaves m1 with one hidden cell, so m1's smallest
+                           other cell, the 50, goes too. Four hidden cells in a rectangle: each
+    row and column total gives only sums of two unknowns, and no cell can be worked out."""
+    assert _two_keys([[3, 20, 40], [30, 50, 60]]) == [[True, True, False],
+                                                      [True, True, False]]
+
+
+def test_a_larger_cell_is_hidden_only_when_the_smaller_ones_cannot_protect():
+    """Sites 4, 0, 90, 30 and a program total known from elsewhere: the 4 needs a partner.
+    The 0 cannot be one: shown as "n/s", a hidden cell is known not to be a small count, so a
+    hidden 0 beside the 4 would leave their sum, 4, to the 4 alone. The smallest other cell,
+    the 30, goes; the 90 stays."""
+    frame = pd.DataFrame({"site": ["A", "B", "C", "D"], "people": [4, 0, 90, 30]})
+    result = suppress(frame, _columns(("site", "key"), ("people", "count")))
+    assert result["people"].isna().tolist() == [True, False, False, True]
+    assert for_display(result)["people"].tolist() == ["<11", 0, 90, "n/s"]
+
+
+def test_a_cell_is_never_hidden_to_protect_nothing():
+    assert _two_keys([[30, 20, 40], [30, 50, 60]]) == [[False] * 3, [False] * 3]

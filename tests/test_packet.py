@@ -43,14 +43,17 @@ def test_a_week_without_participant_ids_is_not_marked(warehouse_of):
     contacts = ("contact_id,participant_id,peer_id,started_at,duration_min,mode\n"
                 "K1,A1,PR1,2024-06-28 10:00,30,phone\n")
     packet = weekly_packet(warehouse_of(peers=peers, participants=participants,
-                                        contacts=contacts), "SV1", dt.date(2024, 6, 30))
+                                        contacts=contacts), "SV1", dt.date(2024, 6, 28))
     assert "No flags this week." in packet and "Everyone was seen." in packet
     assert "Contains protected health information" not in packet
 
 
 def test_an_unknown_supervisor_is_an_error(warehouse):
-    with pytest.raises(ValueError, match="no peers for supervisor 'SV9'"):
+    with pytest.raises(ValueError, match="^supervisor_id: no such supervisor_id; the choices "
+                                         "are SV1, SV2$"):
         weekly_packet(warehouse, "SV9", dt.date(2024, 6, 30))
+    with pytest.raises(ValueError, match="no peers for supervisor 'SV2' at site 'North'"):
+        weekly_packet(warehouse, "SV2", dt.date(2024, 6, 30), site="North")
 
 
 def test_the_report_command(warehouse, tmp_path):

@@ -147,9 +147,12 @@ def test_goals_by_hand(warehouse):
     assert frame.attrs["notes"] == []
 
 
-def test_goals_a_few_days_later(warehouse):
+def test_goals_a_few_days_later(warehouse_of):
     """On 07-05 A1's G3 is achieved (65 days: 30 to 05-31, 30 to 06-30, 5 more) and A2's G2,
-    set 07-01, is counted and open: 6 set, 4 achieved (0, 10, 30, 65: median 20), 4 / 6."""
+    set 07-01, is counted and open: 6 set, 4 achieved (0, 10, 30, 65: median 20), 4 / 6. The
+    extract gets a contact on 07-05, so that it covers the day asked (goals read no contacts)."""
+    warehouse = warehouse_of(peers=PEERS, participants=PARTICIPANTS, goals=GOALS,
+                             contacts=CONTACTS + "K2,A1,PR1,2024-07-05 10:00,30,phone\n")
     row = _rows(warehouse.query("goal_attainment", as_of="2024-07-05"), GOAL_COLUMNS)["PR1"]
     assert row == ("North", 6, 4, 2, 0.667, 20.0)
 

@@ -38,6 +38,10 @@ PARTICIPANTS = csv(
 )
 CONTACT_HEADER = ("contact_id,participant_id,peer_id,started_at,duration_min,mode,"
                   "boundary_concern,safety_concern,escalated_at")
+# A contact on as_of that raises no flag (a Friday morning, short, the only one of its mode, no
+# concern), for the extracts whose own contacts end earlier: an as_of after the last contact
+# is refused, and this one changes no answer.
+QUIET_ON_AS_OF = "Q1,A1,PR1,2024-06-28 10:00,30,video,,,"
 
 
 class Flag(NamedTuple):
@@ -186,6 +190,7 @@ EXTENDED_CONTACTS = csv(
     "E09,A1,PR1,2024-05-09 11:00,80,in_person,,,",
     "E10,A1,PR1,2024-06-26 10:00,155,in_person,,,",  # at the bar: flagged
     "E11,A1,PR1,2024-06-27 10:00,154,in_person,,,",  # a minute under
+    QUIET_ON_AS_OF,
 )
 E10 = Flag("extended_contact", "review", "PR1", "A1", "E10", "2024-06-26",
            "A 155-minute in-person contact: 120 minutes or more and at least 2× the program's "
@@ -272,6 +277,7 @@ CONCERN_CONTACTS = csv(
     "R06,A1,PR1,2024-06-26 11:00,30,phone,none,,",  # "none" is no concern
     "R07,A1,PR1,2024-06-27 10:00,30,phone,,,",  # empty is no concern
     "R08,A1,PR1,2024-06-27 11:00,30,phone,personal_contact_info,,",  # review
+    QUIET_ON_AS_OF,
 )
 
 

@@ -41,7 +41,7 @@ CONTACTS = csv(
 )
 COLUMNS = ["peer_id", "site", "supervisor_id", "active_participants", "caseload_capacity",
            "utilization", "contacts_7d", "contact_hours_7d", "contacts_avg_prior_4wk",
-           "contact_hours_avg_prior_4wk", "participants_seen_28d", "not_seen_30d", "new_28d",
+           "contact_hours_avg_prior_4wk", "participants_seen_28d", "not_seen", "new_28d",
            "discharged_28d"]
 EXPECTED = {
     # peer: site, supervisor, active, capacity, utilization, contacts_7d, hours_7d (60+20+90

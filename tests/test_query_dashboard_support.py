@@ -151,7 +151,7 @@ def test_weekly_review_agrees_with_the_queries_it_is_built_from(warehouse):
     review = warehouse.query("weekly_review", as_of=AS_OF).set_index("peer_id")
     caseload = warehouse.query("caseload", as_of=AS_OF).set_index("peer_id")
     shared = ["active_participants", "utilization", "contacts_7d", "contact_hours_7d",
-              "not_seen_30d"]
+              "not_seen"]
     assert review[shared].equals(caseload[shared])
     flags = warehouse.query("boundary_flags", as_of=AS_OF)
     # PR1 1 + 2, PR2 0 + 1, PR3 1 + 3
@@ -169,25 +169,34 @@ def test_weekly_review_scope(warehouse, scope, peers):
     assert _by_first(frame, list(frame.columns)) == {peer: REVIEW[peer] for peer in peers}
 
 
-def test_weekly_review_later_as_of_takes_the_later_rating(warehouse):
-    """On 07-05 the supervisor's 07-05 rating (5.0) counts, the self-rating stays."""
+def test_weekly_review_later_as_of_takes_the_later_rating(warehouse_of):
+    """On 07-05 the supervisor's 07-05 rating (5.0) counts, the self-rating stays. The extract
+    gets a contact of PR3's on 07-05, so that it covers the day asked (PR1's row reads none)."""
+    warehouse = warehouse_of(peers=PEERS, participants=PARTICIPANTS, fidelity=FIDELITY,
+                             supervision=SUPERVISION, outcomes=OUTCOMES, contacts=CONTACTS
+                             + "K14,A10,PR3,2024-07-05 10:00,30,video,,,,\n")
     row = _by_first(warehouse.query("weekly_review", as_of="2024-07-05"),
                     ["peer_id", "fidelity_supervisor", "fidelity_supervisor_on", "fidelity_self",
                      "last_supervised_on", "days_since_supervision"])["PR1"]
     assert row == (5.0, "2024-07-05", 4.5, "2024-07-02", 3)
 
 
-@pytest.mark.parametrize("params", [{"rater_role": "self"}, {"all_episodes": True}])
-def test_weekly_review_refuses_to_hide_a_side_of_the_fidelity_comparison(warehouse, params):
-    with pytest.raises(ValueError, match="leave rater_role and all_episodes"):
+@pytest.mark.parametrize("params", [{"rater_role": "self"}, {"all_episodes": True},
+                                    {"start": "2024-06-17"}, {"end": "2024-06-23"}])
+def test_weekly_review_takes_no_parameter_that_would_change_what_a_card_means(warehouse,
+                                                                              params):
+    """Its flags are the week's and its fidelity both sides, latest episode: a parameter of the
+    queries it is built from is not one of its own."""
+    with pytest.raises(TypeError, match="its parameters are: as_of, site, supervisor_id, "
+                                        "peer_id"):
         warehouse.query("weekly_review", as_of=AS_OF, **params)
 
 
-def test_weekly_review_flags_follow_the_flag_window(warehouse):
-    """start and end are boundary_flags' window: 06-17 … 06-23 holds K2's after-hours flag,
-    and on 06-23 PR1 (A1, A2, A3 active) is over capacity. PR2's session of 06-10 is inside the
-    14 days 06-10 … 06-23; PR3 was never supervised."""
-    frame = warehouse.query("weekly_review", as_of=AS_OF, start="2024-06-17", end="2024-06-23")
+def test_weekly_review_flags_are_the_weeks(warehouse):
+    """The week ending 06-23 holds K2's after-hours flag, and on 06-23 PR1 (A1, A2, A3 active)
+    is over capacity. PR2's session of 06-10 is inside the 14 days 06-10 … 06-23; PR3 was never
+    supervised."""
+    frame = warehouse.query("weekly_review", as_of="2024-06-23")
     assert _by_first(frame, ["peer_id", "urgent_flags", "review_flags"]) == {
         "PR1": (0, 2), "PR2": (0, 0), "PR3": (0, 1)}
 
@@ -207,7 +216,8 @@ def test_weekly_review_without_fidelity_or_supervision(warehouse_of):
 
 # ---------------------------------------------------------------- caseload_participants
 
-PARTICIPANT_COLUMNS = ["participant_id", "peer_id", "site", "enrolled_on", "last_contact_on",
+PARTICIPANT_COLUMNS = ["participant_id", "peer_id", "participant_site", "enrolled_on",
+                       "last_contact_on",
                        "days_since_contact", "contacts_28d", "not_seen", "open_flags",
                        "urgent_flags"]
 LISTED = [
@@ -239,7 +249,7 @@ def test_caseload_participants_add_up_to_the_caseload(warehouse):
     caseload = warehouse.query("caseload", as_of=AS_OF).set_index("peer_id")
     for peer, rows in listed.groupby("peer_id"):
         assert len(rows) == caseload.loc[peer, "active_participants"]
-        assert rows["not_seen"].sum() == caseload.loc[peer, "not_seen_30d"]
+        assert rows["not_seen"].sum() == caseload.loc[peer, "not_seen"]
 
 
 @pytest.mark.parametrize("scope, expected", [
@@ -397,9 +407,12 @@ def test_outcome_trajectories_scope(warehouse, params, participants):
 
 
 def test_outcome_trajectories_window_edges(warehouse_of):
-    """as_of 01-30 keeps A1's day 29 and drops day 30; a 31-day baseline window reaches 12-01."""
-    warehouse = warehouse_of(peers=PEERS, participants=PARTICIPANTS, contacts=CONTACTS,
-                             outcomes=OUTCOMES, settings=Settings(baseline_window_days=31))
+    """as_of 01-30 keeps A1's day 29 and drops day 30; a 31-day baseline window reaches 12-01.
+    The extract gets a contact on 01-30, so that it covers the day asked (trajectories read
+    no contacts)."""
+    warehouse = warehouse_of(peers=PEERS, participants=PARTICIPANTS, outcomes=OUTCOMES,
+                             contacts=CONTACTS + "K0,A1,PR1,2024-01-30 10:00,30,phone,,,,\n",
+                             settings=Settings(baseline_window_days=31))
     frame = warehouse.query("outcome_trajectories", as_of="2024-01-30", peer_id="PR1")
     assert _rows(frame, ["participant_id", "assessed_on", "days_since_enrolment"]) == [
         ("A1", "2023-12-01", -31), ("A1", "2023-12-02", -30), ("A1", "2024-01-30", 29),

@@ -1,12 +1,16 @@
-"""data_quality, against answers worked out by hand (DESIGN.md §3.6)."""
+"""data_quality, against answers worked out by hand, and against the contract it reads."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pandas as pd
+import sqlglot
+from sqlglot import exp
 
-from tests.conftest import csv
+from supervision_dash.catalogue import Catalogue, builtin_folder
+from supervision_dash.contract import TABLES
+from tests.conftest import BASE, csv
 
 PEERS = csv(
     "peer_id,site,supervisor_id,hired_on,caseload_capacity,languages,certified_on",
@@ -28,19 +32,20 @@ CONTACTS = csv(
 
 
 def test_data_quality_by_hand(warehouse_of):
-    frame = warehouse_of(peers=PEERS, participants=PARTICIPANTS, contacts=CONTACTS).query(
-        "data_quality")
+    warehouse = warehouse_of(peers=PEERS, participants=PARTICIPANTS, contacts=CONTACTS)
+    frame = warehouse.query("data_quality")
     rows = frame.set_index("table_name")
     assert list(frame["table_name"]) == [
         "peers", "participants", "contacts", "outcomes", "fidelity", "supervision",
         "admissions", "appointments", "goals"]
-    today = dt.date.today()
+    # the day of the load, not the day the assertion runs: a test across midnight still holds
+    loaded_on = pd.Timestamp(warehouse.load_info["loaded_at"]).date()
 
     peers = rows.loc["peers"]
     assert (peers.present, peers.source_file, peers.row_count) == (True, "peers.csv", 2)
     assert (peers.first_date.date(), peers.last_date.date()) == (dt.date(2020, 1, 2),
                                                                  dt.date(2021, 5, 3))
-    assert peers.days_before_load == (today - dt.date(2021, 5, 3)).days
+    assert peers.days_before_load == (loaded_on - dt.date(2021, 5, 3)).days
     assert peers.optional_nulls == ("hired_on 0.0%, caseload_capacity 50.0%, languages 0.0%, "
                                     "certified_on 50.0%")
     assert peers.rows_outside_range == 0
@@ -56,3 +61,23 @@ def test_data_quality_by_hand(warehouse_of):
     goals = rows.loc["goals"]
     assert (goals.present, goals.row_count, goals.rows_outside_range) == (False, 0, 0)
     assert pd.isna(goals.source_file) and pd.isna(goals.last_date)
+
+
+def test_every_contract_table_and_optional_column_is_profiled(warehouse_of):
+    """The rows, the date columns and the optional columns come from the contract: a table or
+    an optional column added there appears here. Every table of BASE has rows."""
+    frame = warehouse_of(**BASE).query("data_quality").set_index("table_name")
+    assert list(frame.index) == list(TABLES)
+    for name, table in TABLES.items():
+        optional = [column.name for column in table.columns if not column.required]
+        shown = frame.loc[name, "optional_nulls"]
+        assert [part.rsplit(" ", 1)[0] for part in shown.split(", ")] == optional if optional \
+            else pd.isna(shown), name
+        assert pd.notna(frame.loc[name, "first_date"]), name
+
+
+def test_the_query_reads_every_contract_table():
+    """A contract table without its branch in data_quality.sql would have no profile."""
+    tree = sqlglot.parse_one(Catalogue([builtin_folder()])["data_quality"].sql, dialect="duckdb")
+    read = {table.name for table in tree.find_all(exp.Table)}
+    assert set(TABLES) <= read

@@ -120,9 +120,8 @@ def test_measure_parameter(warehouse):
     # PR1: E1, E2, E3 (E7 neither active nor with a pair).
     ({"peer_id": "PR1"}, [("concordant", 1, 1, 1.0, 2, 2, 100.0),
                           ("not concordant", 1, 0, 0.0, 1, 0, 0.0)]),
-    # South: E2 (its own site), E4 and E5 (PR2's site).
+    # South: PR2's E4 and E5 (E2, whose own site is South, is PR1's, at North).
     ({"site": "South"}, [("concordant", 1, 0, 0.0, 0, 0, None),
-                         ("not concordant", 1, 0, 0.0, 1, 0, 0.0),
                          ("not recorded", 1, 1, 1.0, 1, 0, 0.0)]),
     ({"supervisor_id": "SV3"}, [("not recorded", 1, 1, 1.0, 1, 1, 100.0)]),
     ({"site": "East", "peer_id": "PR1"}, []),

@@ -1,7 +1,9 @@
 """fidelity_domains and fidelity_scores, against answers worked out by hand (DESIGN.md §3.3).
 
-as_of 2024-06-30. Domains: choice, safety, trust. A total is the mean of the domain scores as
-shown (2 decimals); it meets the standard at 4.0 or more with no domain below 3.0.
+as_of 2024-06-30 (the tests also ask about 06-29 and 07-01, the extract's first and last contact
+days; fidelity reads no contacts). Domains: choice, safety, trust. A total is the mean of the
+domain scores as shown (2 decimals); it meets the standard at 4.0 or more with no domain below
+3.0.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import datetime as dt
 import pytest
 
 from supervision_dash.settings import Settings
-from tests.conftest import csv
+from tests.conftest import contacts_on, csv
 
 PEERS = csv(
     "peer_id,site,supervisor_id",
@@ -27,6 +29,7 @@ def _items(peer, day, role, domain, *scores, rater=""):
             for n, score in enumerate(scores, 1)]
 
 
+CONTACTS = contacts_on("2024-06-29", "2024-07-01")
 FIDELITY = csv(
     "peer_id,rated_on,rater_role,rater_id,domain,item,score",
     # PR1, supervisor: an older episode, one on as_of, and one the day after (ignored on as_of).
@@ -61,7 +64,7 @@ FIDELITY = csv(
 DOMAIN_COLUMNS = ["peer_id", "site", "rater_role", "rated_on", "domain", "domain_score",
                   "items_rated"]
 SCORE_COLUMNS = ["peer_id", "site", "rater_role", "rated_on", "total_score", "domains_rated",
-                 "domains_below_3", "meets_standard"]
+                 "domains_below_floor", "meets_standard"]
 
 # (peer, site, role, rated_on): {domain: (score, items)}, in the queries' order (site, peer,
 # role, day, domain).
@@ -105,7 +108,7 @@ SCORES = {
 
 @pytest.fixture
 def warehouse(warehouse_of):
-    return warehouse_of(peers=PEERS, fidelity=FIDELITY)
+    return warehouse_of(peers=PEERS, contacts=CONTACTS, fidelity=FIDELITY)
 
 
 def _domains(frame):
@@ -205,7 +208,7 @@ def test_the_standard_and_the_floor_are_settings(warehouse_of):
     """With a standard of 4.5 and a floor of 3.5: PR1's supervisor choice (3.0) and PR3's trust
     (3.0) fall below it, PR2's self choice (3.5) does not; only PR1's self total (4.72) with no
     domain under 3.5 meets."""
-    warehouse = warehouse_of(peers=PEERS, fidelity=FIDELITY,
+    warehouse = warehouse_of(peers=PEERS, contacts=CONTACTS, fidelity=FIDELITY,
                              settings=Settings(fidelity_standard=4.5, fidelity_domain_floor=3.5))
     scores = _scores(warehouse.query("fidelity_scores", as_of="2024-06-30"))
     assert {episode: row[2:] for episode, row in scores.items()} == {
@@ -220,7 +223,7 @@ def test_the_standard_and_the_floor_are_settings(warehouse_of):
 @pytest.mark.parametrize("name, columns", [("fidelity_domains", DOMAIN_COLUMNS),
                                            ("fidelity_scores", SCORE_COLUMNS)])
 def test_no_fidelity_extract(warehouse_of, name, columns):
-    warehouse = warehouse_of(peers=PEERS)
+    warehouse = warehouse_of(peers=PEERS, contacts=CONTACTS)
     frame = warehouse.query(name, as_of="2024-06-30")
     assert frame.empty
     assert list(frame.columns) == columns

@@ -29,8 +29,9 @@ PARTICIPANTS = csv(
     "H4,PR2,2024-03-01,",  # never admitted
     "H5,PR3,2024-01-01,",
 )
-CONTACTS = csv(
+CONTACTS = csv(  # the days the tests ask about (hospital_days reads no contacts)
     "contact_id,participant_id,peer_id,started_at,duration_min,mode",
+    "K0,H1,PR1,2024-12-30 10:00,30,phone",
     "K1,H1,PR1,2024-12-31 10:00,30,phone",
 )
 ADMISSIONS = csv(

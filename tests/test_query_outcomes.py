@@ -3,7 +3,10 @@
 as_of is 2024-06-30 throughout. P01–P03 are enrolled on 2024-03-01, so their baseline window
 opens on 2024-01-31 (30 days before: 29 days of February 2024 plus March 1st's day before);
 P04 and P05 on 2024-04-01 (window from 2024-03-02). Q01–Q06 belong to PR3 at another site:
-they are there for the RAS-R Jacobson–Truax threshold, and only Q05 has a pair (PHQ-9).
+they are there for the RAS-R Jacobson–Truax threshold, and only Q05 has a pair (PHQ-9). A site
+is the assigned peer's: P02's own site is South, but PR1's North is the one that counts, except
+by participant_site. The contacts span 05-31 … 07-15, every as_of asked about (the outcome
+queries read no contacts).
 
 Thresholds on the raw scale: PHQ-9 5, GAD-7 4, WHO-5 10 points ÷ 4 = 2.5 raw, RAS-R from the
 ten baselines (see RAS_R_THRESHOLD).
@@ -15,6 +18,7 @@ import math
 
 import pytest
 
+from supervision_dash.catalogue import ParameterError
 from supervision_dash.settings import INSTRUMENTS, Settings
 from tests.conftest import csv, rows
 
@@ -40,7 +44,9 @@ PARTICIPANTS = csv(
 )
 CONTACTS = csv(
     "contact_id,participant_id,peer_id,started_at,duration_min,mode",
+    "C0,P01,PR1,2024-05-31 10:00,30,phone",
     "C1,P01,PR1,2024-06-30 10:00,30,phone",
+    "C2,P01,PR1,2024-07-15 10:00,30,phone",
 )
 OUTCOME_LINES = [
     # PHQ-9 (lower is better; threshold 5; caseness 10)
@@ -179,8 +185,8 @@ def test_measure_parameter(warehouse, code):
 
 @pytest.mark.parametrize("scope, participants", [
     ({"peer_id": "PR1"}, {"P01", "P02", "P03"}),
-    ({"site": "North"}, {"P01", "P03"}),  # P02 is at South although PR1 is at North
-    ({"site": "South"}, {"P02", "P04"}),  # P04's site is empty: its peer's, South
+    ({"site": "North"}, {"P01", "P02", "P03"}),  # PR1's site, although P02's own is South
+    ({"site": "South"}, {"P04"}),  # PR2's
     ({"supervisor_id": "SV2"}, {"P04"}),
     ({"site": "East", "peer_id": "PR1"}, set()),
 ])
@@ -302,7 +308,22 @@ PROGRAM = [
     ("WHO5", None, None, 3, 1, 1, 1, 0, 33.3, 33.3, 0, 0, None, 0.67),
 ]
 BY_SITE = [
-    # P01 at North; P02 (its own site) and P04 (PR2's) at South; Q05 at East.
+    # The assigned peer's site: P01, P02 (own site South) and P03 at North (PR1); P04 at South
+    # (PR2); Q05 at East (PR3). GAD-7: P01 (case, recovered), P02 (not a case): 4 and 4.
+    ("GAD7", "North", None, 2, 2, 0, 0, 0, 100.0, 0.0, 1, 1, 100.0, 4.0),
+    ("GAD7", "South", None, 1, 1, 0, 0, 0, 100.0, 0.0, 1, 1, 100.0, 4.0),
+    ("PHQ9", "East", None, 1, 1, 0, 0, 0, 100.0, 0.0, 1, 0, 0.0, 6.0),
+    # North: P01 (5, case), P02 (4, case), P03 (5, case, recovered): as PR1's row of the scope
+    # test, 2 of 3 improved, mean 4.67.
+    ("PHQ9", "North", None, 3, 2, 1, 0, 0, 66.7, 0.0, 3, 1, 33.3, 4.67),
+    ("PHQ9", "South", None, 1, 0, 0, 1, 0, 0.0, 100.0, 0, 0, None, -5.0),  # P04
+    # Every RAS-R and WHO-5 pair is PR1's: the program's rows, at North.
+    ("RAS_R", "North", None, 3, 1, 1, 1, 0, 33.3, 33.3, 0, 0, None, 2.67),
+    ("WHO5", "North", None, 3, 1, 1, 1, 0, 33.3, 33.3, 0, 0, None, 0.67),
+]
+BY_PARTICIPANT_SITE = [
+    # The participant's own site: P01 at North; P02 (its own site) and P04 (PR2's) at South;
+    # Q05 at East.
     ("GAD7", "North", None, 1, 1, 0, 0, 0, 100.0, 0.0, 1, 1, 100.0, 4.0),
     ("GAD7", "South", None, 2, 2, 0, 0, 0, 100.0, 0.0, 1, 1, 100.0, 4.0),
     ("PHQ9", "East", None, 1, 1, 0, 0, 0, 100.0, 0.0, 1, 0, 0.0, 6.0),
@@ -315,19 +336,9 @@ BY_SITE = [
     ("WHO5", "North", None, 2, 1, 0, 1, 0, 50.0, 50.0, 0, 0, None, 0.0),
     ("WHO5", "South", None, 1, 0, 1, 0, 0, 0.0, 0.0, 0, 0, None, 2.0),
 ]
-BY_PEER = [
-    ("GAD7", "North", "PR1", 1, 1, 0, 0, 0, 100.0, 0.0, 1, 1, 100.0, 4.0),
-    ("GAD7", "South", "PR1", 1, 1, 0, 0, 0, 100.0, 0.0, 0, 0, None, 4.0),  # P02, not a case
-    ("GAD7", "South", "PR2", 1, 1, 0, 0, 0, 100.0, 0.0, 1, 1, 100.0, 4.0),  # P04
-    ("PHQ9", "East", "PR3", 1, 1, 0, 0, 0, 100.0, 0.0, 1, 0, 0.0, 6.0),
-    ("PHQ9", "North", "PR1", 2, 2, 0, 0, 0, 100.0, 0.0, 2, 1, 50.0, 5.0),
-    ("PHQ9", "South", "PR1", 1, 0, 1, 0, 0, 0.0, 0.0, 1, 0, 0.0, 4.0),  # P02
-    ("PHQ9", "South", "PR2", 1, 0, 0, 1, 0, 0.0, 100.0, 0, 0, None, -5.0),  # P04
-    ("RAS_R", "North", "PR1", 2, 1, 0, 1, 0, 50.0, 50.0, 0, 0, None, 0.0),
-    ("RAS_R", "South", "PR1", 1, 0, 1, 0, 0, 0.0, 0.0, 0, 0, None, 8.0),
-    ("WHO5", "North", "PR1", 2, 1, 0, 1, 0, 50.0, 50.0, 0, 0, None, 0.0),
-    ("WHO5", "South", "PR1", 1, 0, 1, 0, 0, 0.0, 0.0, 0, 0, None, 2.0),
-]
+# One row per peer, at the peer's site: here each site has one peer, so the site rows again.
+BY_PEER = [(measure, site, {"North": "PR1", "South": "PR2", "East": "PR3"}[site], *rest)
+           for measure, site, _, *rest in BY_SITE]
 
 
 def test_outcome_summary_for_the_program(warehouse):
@@ -338,6 +349,11 @@ def test_outcome_summary_for_the_program(warehouse):
 
 def test_outcome_summary_by_site(warehouse):
     assert rows(warehouse.query("outcome_summary", as_of=AS_OF, by="site"), SUMMARY) == BY_SITE
+
+
+def test_outcome_summary_by_participant_site(warehouse):
+    frame = warehouse.query("outcome_summary", as_of=AS_OF, by="participant_site")
+    assert rows(frame, SUMMARY) == BY_PARTICIPANT_SITE
 
 
 def test_outcome_summary_by_peer_adds_up_to_the_sites(warehouse):
@@ -371,5 +387,6 @@ def test_outcome_summary_counts_unclassified_pairs(warehouse_of):
 
 
 def test_outcome_summary_refuses_an_unknown_grouping(warehouse):
-    with pytest.raises(Exception, match="by must be program, site or peer"):
+    with pytest.raises(ParameterError, match="^by: must be one of program, site, "
+                                             "participant_site, peer$"):
         warehouse.query("outcome_summary", as_of=AS_OF, by="supervisor")

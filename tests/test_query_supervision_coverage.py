@@ -1,7 +1,8 @@
 """supervision_coverage, against answers worked out by hand (DESIGN.md §3.4).
 
 as_of 2024-06-30: the 28-day window is 06-03 (as_of − 27) … 06-30; 06-02 (as_of − 28) is out.
-A peer is overdue with more than 14 days since the last session, or with none.
+A peer is overdue with more than 14 days since the last session, or with none. The extract's
+contacts span 06-29 … 06-30, the days the tests ask about (supervision reads no contacts).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import pandas as pd
 import pytest
 
 from supervision_dash.settings import Settings
-from tests.conftest import csv
+from tests.conftest import contacts_on, csv
 
 PEERS = csv(
     "peer_id,site,supervisor_id",
@@ -32,6 +33,7 @@ SUPERVISION = csv(
     "PR4,SV2,2024-06-30,50,individual",  # on as_of
     # PR3: never supervised
 )
+CONTACTS = contacts_on("2024-06-29", "2024-06-30")
 COLUMNS = ["peer_id", "site", "supervisor_id", "sessions_28d", "hours_28d",
            "last_supervised_on", "days_since", "overdue"]
 EXPECTED = {
@@ -45,7 +47,7 @@ EXPECTED = {
 
 @pytest.fixture
 def warehouse(warehouse_of):
-    return warehouse_of(peers=PEERS, supervision=SUPERVISION)
+    return warehouse_of(peers=PEERS, contacts=CONTACTS, supervision=SUPERVISION)
 
 
 def _value(value):
@@ -80,7 +82,7 @@ def test_the_day_before(warehouse):
 
 
 def test_the_interval_is_a_setting(warehouse_of):
-    warehouse = warehouse_of(peers=PEERS, supervision=SUPERVISION,
+    warehouse = warehouse_of(peers=PEERS, contacts=CONTACTS, supervision=SUPERVISION,
                              settings=Settings(supervision_interval_days=15))
     frame = warehouse.query("supervision_coverage", as_of="2024-06-30")
     # 15 days since is no longer overdue; never supervised still is.
@@ -103,7 +105,7 @@ def test_scope(warehouse, scope, peers):
 def test_no_supervision_extract(warehouse_of):
     """Every peer is listed, but without the table nothing is known: no zero counts, no
     'overdue' for anyone."""
-    warehouse = warehouse_of(peers=PEERS)
+    warehouse = warehouse_of(peers=PEERS, contacts=CONTACTS)
     frame = warehouse.query("supervision_coverage", as_of="2024-06-30")
     assert _rows(frame) == {
         peer: (site, supervisor, None, None, None, None, None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from supervision_dash.settings import Settings
 from tests.conftest import csv
 
 PEERS = csv(
@@ -73,10 +74,28 @@ def test_fidelity_distribution_by_hand(warehouse_of):
 
 
 def test_leadership_sees_only_site_counts(warehouse_of):
+    """Counts of peers are staff counts, shown as they are (North's 2 peers, 1 over capacity,
+    a mean fidelity over 2 peers); the counts of participants (4 and 1) are suppressed, and so
+    are the utilisations computed from them."""
     warehouse = warehouse_of(peers=PEERS, participants=PARTICIPANTS, contacts=CONTACTS,
                              supervision=SUPERVISION, fidelity=FIDELITY, role="leadership")
     frame = warehouse.query("workforce", as_of="2024-06-30")
     assert "peer_id" not in frame.columns
+    rows = frame.set_index("site")
+    assert rows["peers"].tolist() == [2, 1]
+    assert rows["peers_over_capacity"].tolist() == [1, 0]
+    assert rows["peers_rated"].tolist() == [2, 0]
+    assert rows.loc["North", "mean_fidelity"] == 3.75
+    assert rows["active_participants"].isna().all()  # 4 and 1
+    assert rows["utilization"].isna().all()
+
+
+def test_leadership_may_suppress_staff_counts_too(warehouse_of):
+    warehouse = warehouse_of(peers=PEERS, participants=PARTICIPANTS, contacts=CONTACTS,
+                             supervision=SUPERVISION, fidelity=FIDELITY, role="leadership",
+                             settings=Settings(suppress_staff_counts=True))
+    frame = warehouse.query("workforce", as_of="2024-06-30")
     for column in ("peers", "active_participants", "peers_over_capacity", "peers_rated"):
         values = frame[column].dropna()
         assert not values.between(1, 10).any(), column
+    assert frame["mean_fidelity"].isna().all()  # over fewer than 11 peers

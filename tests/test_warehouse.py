@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from supervision_dash import ExtractError, load, open_warehouse
-from supervision_dash.warehouse import WarehouseError
+from supervision_dash.warehouse import QueryError, WarehouseError
 from tests.conftest import BASE, replace_line
 
 
@@ -21,7 +21,7 @@ def test_a_database_file_opens_read_only(make_extract, tmp_path):
     load(make_extract(), database)
     with open_warehouse(database) as warehouse:
         assert warehouse.sql("SELECT count(*) AS n FROM contacts")["n"].tolist() == [4]
-        with pytest.raises(duckdb.Error):
+        with pytest.raises(QueryError, match="^ad-hoc SQL: DuckDB could not run it"):
             warehouse.sql("DELETE FROM contacts")
 
 
@@ -66,3 +66,48 @@ def test_a_file_that_is_not_a_loaded_extract(tmp_path):
         open_warehouse(other)
     with pytest.raises(WarehouseError, match="no database at"):
         open_warehouse(tmp_path / "missing.duckdb")
+
+
+# --- a handle narrowed to the peers one person may see -----------------------------------------
+
+def _every_scoped_query():
+    from supervision_dash.catalogue import Catalogue, builtin_folder
+
+    catalogue = Catalogue([builtin_folder()])
+    return [name for name in catalogue if "peer_id" in catalogue.parameters(name)]
+
+
+@pytest.mark.parametrize("name", _every_scoped_query())
+def test_a_scoped_handle_answers_as_the_peer_filter_does(warehouse_of, name):
+    """Narrowed to PR1 by the warehouse, every query gives what peer_id=PR1 gives; the handle
+    shares the connection and the cache, and the cache keeps the two scopes apart."""
+    warehouse = warehouse_of(**BASE)
+    everyone = warehouse.query(name)
+    mine = warehouse.scoped(["PR1"])
+    assert mine.query(name).equals(warehouse.query(name, peer_id="PR1"))
+    assert warehouse.query(name).equals(everyone)
+
+
+def test_a_scoped_handle_sees_no_other_peer(warehouse_of):
+    warehouse = warehouse_of(**BASE)
+    mine = warehouse.scoped(["PR2"])
+    assert mine.query("caseload")["peer_id"].tolist() == ["PR2"]
+    assert mine.query("contact_log", as_of="2024-05-08")["contact_id"].tolist() == ["C3"]
+    assert mine.scoped(["PR1", "PR2"]).query("caseload")["peer_id"].tolist() == ["PR2"]
+    assert warehouse.scoped([]).query("caseload").empty
+    with pytest.raises(PermissionError, match="ad-hoc SQL"):
+        mine.sql("SELECT * FROM contacts")
+    mine.close()  # closing a handle leaves the warehouse open
+    assert len(warehouse.query("caseload")) == 2
+
+
+def test_a_warehouse_with_a_query_folder_cannot_be_narrowed(warehouse_of, tmp_path):
+    """A query of one's own need not start from peer_scope (or may replace it): narrowing such
+    a warehouse would promise a scope it cannot keep."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "everyone.sql").write_text("-- everyone: every participant.\n"
+                                         "-- column participant_id id: the participant\n"
+                                         "SELECT participant_id FROM participants\n")
+    with pytest.raises(PermissionError, match="cannot be narrowed"):
+        warehouse_of(queries=folder).scoped(["PR1"])

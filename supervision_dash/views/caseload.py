@@ -57,7 +57,7 @@ class CaseloadView(View):
     def _build(self):
         not_seen = f"Not seen ({self.state.settings.not_seen_days} d)"
         self.table = Table("caseload", "No peers in this scope.",
-                           titles={**TITLES, "not_seen_30d": not_seen}, frozen_columns=["peer_id"])
+                           titles={**TITLES, "not_seen": not_seen}, frozen_columns=["peer_id"])
         self.plot = Chart(sizing_mode="stretch_width", min_height=320)
         self.peer = pn.widgets.Select(label="Drill down to peer", options=[], width=260)
         self.participants = Table("participants", "No active participants.")

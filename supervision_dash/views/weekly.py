@@ -43,7 +43,7 @@ def peer_card(row, not_seen_days: int) -> str:
     if pd.notna(row.days_since_supervision):
         supervised += f" ({int(row.days_since_supervision)} days ago)"
     overdue = badge("overdue", OKABE_ITO["vermillion"]) if row.supervision_overdue is True else ""
-    not_seen = int(row.not_seen_30d)
+    not_seen = int(row.not_seen)
     return f"""
 <div class="sd-card" data-peer="{escape_html(row.peer_id)}">
   <h3>{escape_html(row.peer_id)} <span class="sd-muted">{escape_html(row.site)}</span></h3>

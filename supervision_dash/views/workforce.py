@@ -1,7 +1,8 @@
 """Workforce, for program managers and leadership: each site's peers, caseloads against
 capacity, supervision and fidelity — counted per site, never a peer's own row.
 
-In the leadership role small counts arrive suppressed (shown "<11"), and a plot leaves a gap
+In the leadership role small counts of participants arrive suppressed (shown "<11"), counts of
+peers as they are (unless the program suppresses staff counts too), and a plot leaves a gap
 where a figure is hidden rather than drawing a number that could point at a person.
 """
 
@@ -63,11 +64,15 @@ class WorkforceView(View):
     def show(self, data: dict) -> None:
         workforce, bands = data["workforce"], data["bands"]
         role = self.state.role
+        settings = self.state.settings
         self.note.object = (
             "Counts per site; no peer's own row. " + (
-                f"Counts from 1 to {self.state.settings.min_cell_size - 1} are shown as "
-                f"&lt;{self.state.settings.min_cell_size}; figures that would reveal them are "
-                "shown as n/s." if role == "leadership" else ""))
+                f"Counts of participants from 1 to {settings.min_cell_size - 1} are shown as "
+                f"&lt;{settings.min_cell_size}; figures that would reveal them are shown as "
+                "n/s. " + ("Counts of peers are suppressed the same way."
+                           if settings.suppress_staff_counts else
+                           "Counts of peers (staff) are shown as they are.")
+                if role == "leadership" else ""))
         has = len(workforce) > 0
         self.placeholder.object = (f"<div class='sd-empty'>"
                                    f"{why_empty(workforce, 'No peers in this scope.')}</div>")

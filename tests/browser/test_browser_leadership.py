@@ -1,6 +1,6 @@
 """Leadership serving: program-level pages only, and no person exposed — no participant or
-peer ID in the page, in any websocket message, or in any download, and no count of 1–10
-wherever a count is suppressed."""
+peer ID in the page, in any websocket message, or in any download, and no count of
+participants from 1 to 10 (counts of peers, staff, are shown as they are)."""
 
 from __future__ import annotations
 
@@ -88,14 +88,16 @@ def test_downloads_hold_no_identifier_and_no_small_count(visit):
                     assert not 1 <= float(value) <= 10, (name, column, value)
 
 
-def test_suppressed_counts_show_as_less_than_eleven(visit):
-    # The tiny program's sites hold 3 (North) and 14 (South) peers: North's count is small,
-    # and South's is hidden too, or the program's 17 would give North's away.
+def test_staff_counts_show_and_small_participant_counts_are_suppressed(visit):
+    # The tiny program's sites hold 3 (North) and 14 (South) peers: counts of staff, shown as
+    # they are. North's 6 active participants (A01, A02, B01–B03, C01) are a small count of
+    # participants: "<11".
     workforce = list(csv.DictReader(io.StringIO(visit["downloads"]["Workforce/workforce.csv"])))
     by_site = {row["site"]: row for row in workforce}
-    assert by_site["North"]["peers"] == "<11"
-    assert by_site["South"]["peers"] == "n/s"
+    assert (by_site["North"]["peers"], by_site["South"]["peers"]) == ("3", "14")
+    assert by_site["North"]["active_participants"] == "<11"
     assert "<11" in visit["texts"]["Workforce"]
+    assert "Counts of peers (staff) are shown as they are." in visit["texts"]["Workforce"]
 
 
 def test_the_equity_table_and_its_csv_follow_a_site_change(browser, browser_context_args,
