@@ -222,25 +222,32 @@ class Warehouse:
         handle._owns_connection = False
         return handle
 
-    def _run(self, sql: str, params: dict | None, what: str = "the warehouse") -> pd.DataFrame:
+    def _fetch(self, sql: str, params: dict | None) -> pd.DataFrame:
         with self._lock:
             cursor = self._connection.cursor()
         try:
             # execute() plans the query once; cursor.sql() plans it to build a relation and
             # again to run it (11 ms of a 45 ms weekly_review at 1M contacts).
             return arrow_to_pandas(cursor.execute(sql, params or None).to_arrow_table())
+        finally:
+            cursor.close()
+
+    def _run(self, sql: str, params: dict | None, what: str = "the warehouse") -> pd.DataFrame:
+        """_fetch, with a failure told in words of ours: a WarehouseError when the database
+        lacks part of the contract, else a QueryError that never quotes a value."""
+        try:
+            return self._fetch(sql, params)
         except duckdb.PermissionException:
             raise QueryError(f"{what}: a query may not read or write files, nor attach "
                              "databases") from None
-        except (duckdb.ParserException, duckdb.BinderException,
-                duckdb.CatalogException) as exc:
-            raise QueryError(f"{what}: {str(exc).splitlines()[0]}") from None
         except duckdb.Error as exc:
+            self.require_contract()
+            if isinstance(exc, duckdb.ParserException | duckdb.BinderException
+                          | duckdb.CatalogException):
+                raise QueryError(f"{what}: {str(exc).splitlines()[0]}") from None
             raise QueryError(f"{what}: DuckDB could not run it ({type(exc).__name__}; its "
                              "message is not shown, as it may quote a value from the "
                              "data)") from None
-        finally:
-            cursor.close()
 
     def bound_parameters(self, name: str, params: dict) -> dict:
         """Every value the query binds: the caller's, checked (ParameterError) and defaulted,
@@ -312,11 +319,7 @@ class Warehouse:
                 self._cache.move_to_end(key)
                 return self._cache[key].copy(deep=False)
         sql = self.catalogue.composed_sql(name)
-        try:
-            frame = self._run(sql, bound, name)
-        except QueryError:
-            self.require_contract()
-            raise
+        frame = self._run(sql, bound, name)
         frame.attrs = {"query": name, "parameters": bound, "notes": self._notes(sql)}
         if self.role == "leadership":
             frame = disclosure.suppress(frame, spec.columns, self.settings.min_cell_size,
@@ -343,8 +346,8 @@ class Warehouse:
         """What the database lacks of the contract, in words ("table goals", "column
         contacts.mode", "column contacts.duration_min as INTEGER"); empty for every database
         `load` built."""
-        rows = self._run("SELECT table_name, column_name, data_type FROM duckdb_columns() "
-                         "WHERE database_name = current_database()", None)
+        rows = self._fetch("SELECT table_name, column_name, data_type FROM duckdb_columns() "
+                           "WHERE database_name = current_database()", None)
         present = {(row.table_name, row.column_name): row.data_type
                    for row in rows.itertuples(index=False)}
         tables = {table for table, _ in present}

@@ -51,7 +51,10 @@ def database(tmp_path_factory) -> Path:
     the marker in a site name."""
     folder = tmp_path_factory.mktemp("hostile_serving")
     path = folder / "program.duckdb"
-    load(write_extract(folder / "extract", BASE), path)
+    # one more contact, on the last day outcome_change is asked about (as_of must fall inside
+    # the contact dates)
+    contacts = BASE["contacts"] + "C5,0001,PR1,2024-06-30 12:00,30,phone,,,,,,\n"
+    load(write_extract(folder / "extract", {**BASE, "contacts": contacts}), path)
     with duckdb.connect(str(path)) as con:
         con.execute("UPDATE participants SET gender = $formula WHERE participant_id = '0001'",
                     {"formula": FORMULA})
@@ -316,16 +319,16 @@ def test_leadership_pages_drawn_in_the_template_follow_a_site_change(leadership_
 
 
 def test_the_week_filter_refuses_a_day_outside_the_data(leadership_tiny):
-    """The day a session is as of lies between the earliest week offered (25 weeks before the
-    last contact, Fri 14 Mar 2025, or the first contact if earlier) and the last contact: a
-    link's year-1 week is corrected to that range, never run (it overflowed the week's start)."""
+    """The day a session is as of lies between the first contact (Mon 3 Mar 2025) and the last
+    (Fri 14 Mar 2025), and the weeks offered end inside them: a link's year-1 week is corrected
+    to that range, never run (it overflowed the week's start)."""
     import datetime as dt
 
     from supervision_dash.state import ProgramState
 
     state = ProgramState(leadership_tiny)
-    assert state.param.as_of.bounds == (dt.date(2024, 9, 20), dt.date(2025, 3, 14))
-    assert state.weeks()[-1] == dt.date(2024, 9, 20)
+    assert state.param.as_of.bounds == (dt.date(2025, 3, 3), dt.date(2025, 3, 14))
+    assert state.weeks() == [dt.date(2025, 3, 14), dt.date(2025, 3, 7)]
     with pytest.raises(ValueError):
         state.as_of = dt.date(1, 1, 1)
     assert state.as_of == dt.date(2025, 3, 14)
