@@ -21,14 +21,14 @@ def chosen_week(dashboard: Dashboard) -> str:
 
 
 @pytest.mark.parametrize(("week", "shown"), [
-    ("0001-01-01", "Fri 20 Sep 2024"),  # long before the data: the earliest week offered
+    ("0001-01-01", "Mon 03 Mar 2025"),  # long before the data: the first contact's day
     ("2999-12-31", LAST_DAY_LABEL),  # after the data: the last contact's day
     ("not-a-date", LAST_DAY_LABEL),  # ignored
     ("2025-13-45", LAST_DAY_LABEL),
 ])
 def test_a_bad_week_in_the_link_is_corrected_without_a_traceback(page, server, week, shown):
-    # The tiny program's contacts run from Mon 3 to Fri 14 Mar 2025; the weeks offered go back
-    # 25 weeks from the last, to Fri 20 Sep 2024, and a link may reach no further back.
+    # The tiny program's contacts run from Mon 3 to Fri 14 Mar 2025: a link's week is moved
+    # inside them.
     dashboard = Dashboard(page, f"{server.url}?week={week}&site=Nowhere&page=x").open()
     assert chosen_week(dashboard) == shown
     expect(dashboard.heading).to_contain_text(shown)
