@@ -166,14 +166,24 @@ def build(warehouse: Warehouse, state: ProgramState | None = None) -> pn.templat
     return template
 
 
-def serve(database: str | Path, port: int = 5006, address: str | None = None,
+def websocket_origins(address: str, port: int, allowed: list[str] | None) -> list[str]:
+    """The hosts a browser may open the dashboard from: those given, else this machine by name
+    and by number (Bokeh's default allows only "localhost")."""
+    if allowed:
+        return list(allowed)
+    hosts = ["localhost", "127.0.0.1"] if address in ("127.0.0.1", "localhost") else [address]
+    return [f"{host}:{port}" for host in hosts]
+
+
+def serve(database: str | Path, port: int = 5006, address: str = "127.0.0.1",
           settings: str | Path | None = None, role: str = "supervisor", show: bool = False,
-          allow_websocket_origin: list[str] | None = None) -> None:
+          allow_websocket_origin: list[str] | None = None, use_xheaders: bool = False) -> None:
     """Serve the dashboard until interrupted; one read-only warehouse for every session."""
     warehouse = open_warehouse(database, role=role, settings=settings)
     pn.serve({"/": lambda: build(warehouse)}, port=port, address=address, show=show,
              title=LEADERSHIP_TITLE if role == "leadership" else TITLE,
-             websocket_origin=allow_websocket_origin, threaded=False)
+             websocket_origin=websocket_origins(address, port, allow_websocket_origin),
+             use_xheaders=use_xheaders, threaded=False)
 
 
 __all__ = ["build", "serve"]

@@ -101,6 +101,39 @@ def _query(args) -> int:
     return 0
 
 
+LOOPBACK = "127.0.0.1"
+NO_LOGIN_REFUSED = (
+    "refusing to serve protected health information on {address} without a login. Configure "
+    "one: --basic-auth CREDENTIALS_FILE --cookie-secret SECRET (or --oauth-provider NAME and its "
+    "options) with --access ACCESS_FILE; or, behind a proxy that authenticates every user, "
+    "give --no-login. See the README's \"Deploying for a program\".")
+NO_LOGIN_WARNING = (
+    "warning: --no-login: no login and no per-person scope; everyone who reaches {address} sees "
+    "the {role} pages, audited as anonymous. Only behind a proxy that authenticates every user.")
+
+
+def is_loopback(address: str) -> bool:
+    """Whether an address to listen on is reachable from this machine only."""
+    import ipaddress
+
+    if address == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:  # a host name: it may resolve to any interface
+        return False
+
+
+def _network_problem(args, command: str) -> str | None:
+    """The refusal for a non-loopback address with no login; prints --no-login's warning."""
+    if args.no_login:
+        print(NO_LOGIN_WARNING.format(address=args.address, role=getattr(args, "role", None)
+                                      or "supervisor"), file=sys.stderr, flush=True)
+    elif not is_loopback(args.address):
+        return f"supervision-dash {command}: " + NO_LOGIN_REFUSED.format(address=args.address)
+    return None
+
+
 def _serve(args) -> int:
     from .app import serve
 
@@ -108,10 +141,15 @@ def _serve(args) -> int:
         print(f"supervision-dash serve: no database at {args.db} (build one with "
               "`supervision-dash load`)", file=sys.stderr)
         return 2
-    print(f"Serving {args.db} at http://{args.address or 'localhost'}:{args.port}/ "
-          "(Ctrl-C stops)", file=sys.stderr, flush=True)
+    problem = _network_problem(args, "serve")
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    print(f"Serving {args.db} at http://{args.address}:{args.port}/ (Ctrl-C stops)",
+          file=sys.stderr, flush=True)
     serve(args.db, port=args.port, address=args.address, settings=args.settings,
-          role=args.role, show=args.show, allow_websocket_origin=args.allow_websocket_origin)
+          role=args.role, show=args.show, allow_websocket_origin=args.allow_websocket_origin,
+          use_xheaders=args.use_xheaders)
     return 0
 
 
@@ -119,10 +157,15 @@ def _demo(args) -> int:
     from .app import serve
     from .demo import demo_database
 
+    problem = _network_problem(args, "demo")
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     database = demo_database(args.contacts, args.seed, Progress())
-    print(f"Demo dashboard on synthetic data: http://{args.address or 'localhost'}:{args.port}/ "
+    print(f"Demo dashboard on synthetic data: http://{args.address}:{args.port}/ "
           "(Ctrl-C stops)", file=sys.stderr, flush=True)
-    serve(database, port=args.port, address=args.address, show=args.show)
+    serve(database, port=args.port, address=args.address, show=args.show,
+          allow_websocket_origin=args.allow_websocket_origin, use_xheaders=args.use_xheaders)
     return 0
 
 
@@ -151,8 +194,19 @@ def _report(args) -> int:
 
 def _add_serving_options(parser) -> None:
     parser.add_argument("--port", type=int, default=5006, help="port (default 5006)")
-    parser.add_argument("--address", help="address to listen on (default: localhost)")
+    parser.add_argument("--address", default=LOOPBACK,
+                        help=f"address to listen on (default {LOOPBACK}: this machine only); "
+                             "any other address needs a login or --no-login")
     parser.add_argument("--show", action="store_true", help="open a browser tab")
+    parser.add_argument("--allow-websocket-origin", action="append", metavar="HOST[:PORT]",
+                        help="a host allowed to open the dashboard (when served behind a proxy; "
+                             "repeatable)")
+    parser.add_argument("--use-xheaders", action="store_true",
+                        help="behind a proxy: take the client's address from X-Real-Ip / "
+                             "X-Forwarded-For (for the audit log)")
+    parser.add_argument("--no-login", action="store_true",
+                        help="serve a non-loopback address without a login, behind a proxy that "
+                             "authenticates every user (prints a warning; no per-person scope)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -217,8 +271,6 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--settings", type=Path, metavar="TOML", help="program settings file")
     serve.add_argument("--role", choices=["supervisor", "leadership"], default="supervisor",
                        help="leadership: program-level pages only, small counts suppressed")
-    serve.add_argument("--allow-websocket-origin", action="append", metavar="HOST[:PORT]",
-                       help="a host allowed to open the dashboard (when served behind a proxy)")
     serve.set_defaults(run=_serve)
 
     demo = commands.add_parser(
