@@ -192,6 +192,51 @@ def _report(args) -> int:
     return 0
 
 
+AUDIT_COLUMNS = ("id", "at", "user", "role", "session", "address", "event", "query", "rows",
+                 "parameters", "detail")
+
+
+def _audit(args) -> int:
+    from .store import STATE_FILE, Store
+
+    if not (args.state_dir / STATE_FILE).is_file():
+        print(f"supervision-dash audit: no audit log at {args.state_dir / STATE_FILE}",
+              file=sys.stderr)
+        return 1
+    store = Store(args.state_dir)
+    if args.verify:
+        result = store.verify()
+        print(f"{result.records} records; last hash {result.last_hash}")
+        if not result.intact:
+            print(f"audit log broken: {result.problem}", file=sys.stderr)
+            return 1
+        print("audit log intact")
+        return 0
+    since = None
+    if args.since:
+        try:
+            since = dt.date.fromisoformat(args.since)
+        except ValueError:
+            print("supervision-dash audit: --since must be a date YYYY-MM-DD", file=sys.stderr)
+            return 2
+    records = [{name: record[name] for name in AUDIT_COLUMNS}
+               for record in store.records(since=since, user=args.user)]
+    if args.format == "json":
+        for record in records:
+            for name in ("parameters", "detail"):
+                record[name] = record[name] and json.loads(record[name])
+        print(json.dumps(records, indent=2, ensure_ascii=False))
+        return 0
+    import pandas as pd
+
+    frame = pd.DataFrame(records, columns=list(AUDIT_COLUMNS))
+    if args.format == "csv":
+        print(frame.to_csv(index=False), end="")
+    else:
+        print(frame.fillna("").to_string(index=False) if len(frame) else "(no records)")
+    return 0
+
+
 def _add_serving_options(parser) -> None:
     parser.add_argument("--port", type=int, default=5006, help="port (default 5006)")
     parser.add_argument("--address", default=LOOPBACK,
@@ -301,6 +346,21 @@ def build_parser() -> argparse.ArgumentParser:
                         help="also print it to PDF with headless Chromium")
     report.add_argument("--settings", type=Path, metavar="TOML", help="program settings file")
     report.set_defaults(run=_report)
+    audit = commands.add_parser(
+        "audit", help="print or verify the audit log of a served dashboard",
+        description="Print the audit log kept in a state folder (state.sqlite), or check its "
+                    "hash chain with --verify: exit 0 when intact, 1 naming the first record "
+                    "that was edited, deleted or inserted.")
+    audit.add_argument("--state-dir", type=Path, required=True, metavar="DIR",
+                       help="the state folder given to serve (default there: beside the "
+                            "database, named <database stem>.state)")
+    audit.add_argument("--since", metavar="YYYY-MM-DD", help="records from this UTC day on")
+    audit.add_argument("--user", metavar="NAME", help="only this user's records")
+    audit.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    audit.add_argument("--verify", action="store_true",
+                       help="check the hash chain; print the number of records and the last "
+                            "hash (keep them elsewhere to detect records cut from the end)")
+    audit.set_defaults(run=_audit)
     return parser
 
 
