@@ -1,26 +1,27 @@
 """The served dashboard: the template, the sidebar filters, the pages, and the link in the URL.
 
-Only served entry points use this module (`supervision-dash serve`, `supervision-dash demo` and
-`panel serve dashboards/supervision.py`); a notebook shows the views without the template.
-One read-only warehouse serves every session; each session has its own filters. The filters
-and the page live in the URL's query string, so a reload keeps them and a copied link opens the
-same view. The leadership role serves the program-level pages only.
+Only served entry points use this module (through service.py: `supervision-dash serve`,
+`supervision-dash demo` and `panel serve dashboards/supervision.py`); a notebook shows the views
+without the template. Each session has its own filters. The filters and the page live in the
+URL's query string, so a reload keeps them and a copied link opens the same view; a URL value
+that is not a choice of the session (outside the user's scope, or unknown) is ignored and
+audited as refused. The leadership role serves the program-level pages only; a site manager
+gets the supervision pages of their sites and the program-level pages after them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import panel as pn
 
-from .state import ProgramState, ReviewState
+from .state import ProgramState, ReviewState, _not_audited
 from .views import PAGES
 from .views.engagement import EngagementView
 from .views.outcomes import ProgramOutcomesView
 from .views.style import OKABE_ITO, escape_html, fmt_date
 from .views.workforce import WorkforceView
-from .warehouse import Warehouse, open_warehouse
+from .warehouse import Warehouse
 
 TITLE = "Peer support supervision"
 LEADERSHIP_TITLE = "Peer support program"
@@ -70,8 +71,10 @@ def _url_arguments() -> dict:
     return arguments
 
 
-def _initial_filters(state: ProgramState, arguments: dict) -> None:
-    """Apply the URL's filters that are valid choices, narrowing in order; ignore the rest."""
+def _initial_filters(state: ProgramState, arguments: dict) -> list[str]:
+    """Apply the URL's filters that are valid choices, narrowing in order; ignore the rest.
+    The URL names of the values ignored."""
+    ignored = []
     for name, key in URL_NAMES.items():
         if name not in state.param or key not in arguments:
             continue
@@ -80,12 +83,16 @@ def _initial_filters(state: ProgramState, arguments: dict) -> None:
             try:
                 value = dt.date.fromisoformat(value)
             except ValueError:
+                ignored.append(key)
                 continue
             if value > state.param.as_of.bounds[1]:
+                ignored.append(key)
                 continue
         elif value not in state.param[name].objects:
+            ignored.append(key)
             continue
         setattr(state, name, value)
+    return ignored
 
 
 def _sync_url(state: ProgramState, tabs: pn.Tabs) -> None:
@@ -115,33 +122,46 @@ class TabKeys(pn.reactive.ReactiveHTML):
       }"""}
 
 
-def build(warehouse: Warehouse, state: ProgramState | None = None) -> pn.template.BaseTemplate:
+def build(warehouse: Warehouse, state: ProgramState | None = None, *,
+          program_state: ProgramState | None = None, header: tuple = (),
+          notices: tuple = ()) -> pn.template.BaseTemplate:
     """One session's dashboard: the filters in the sidebar, a tab per view, the URL in sync.
 
     A supervisor warehouse gets the supervision pages; a leadership warehouse the program-level
-    pages only, on a state with no peer or participant among its choices."""
+    pages only, on a state with no peer or participant among its choices. With a
+    `program_state` (a site manager's, on a leadership warehouse), the program-level pages
+    follow the supervision pages, on the same week and measure. `header` goes in the header
+    bar (the login and its logout link), `notices` above the pages."""
     leadership = warehouse.role == "leadership"
     arguments = _url_arguments()
     if state is None:
         state = ProgramState(warehouse) if leadership else ReviewState(warehouse)
-        if not leadership and "supervisor" not in arguments \
-                and len(state.param.supervisor_id.objects) > 1:
-            state.supervisor_id = state.param.supervisor_id.objects[1]  # a supervisor's week
-        _initial_filters(state, arguments)
-    pages = LEADERSHIP_PAGES if leadership else PAGES
+    audit = getattr(state, "audit", _not_audited)
+    if not leadership and "supervisor" not in arguments \
+            and len(state.param.supervisor_id.objects) > 1:
+        state.supervisor_id = state.param.supervisor_id.objects[1]  # a supervisor's week
+    for key in _initial_filters(state, arguments):
+        audit("refused", detail={"reason": "not a choice of this session", "url": key,
+                                 "value": arguments[key]})
+    pages = [(page.title, page, state) for page in (LEADERSHIP_PAGES if leadership else PAGES)]
+    if program_state is not None:
+        pages += [(f"Program: {page.title}", page, program_state) for page in LEADERSHIP_PAGES]
+        _follow(program_state, state)
     try:
         first = min(max(int(arguments.get("page", 0)), 0), len(pages) - 1)
     except ValueError:
         first = 0
-    views = [page(state, active=index == first) for index, page in enumerate(pages)]
+    views = [page(on, active=index == first) for index, (_, page, on) in enumerate(pages)]
     # Every tab is built with the page (dynamic tabs raced Tabulator's first render); a view
     # not shown still fetches nothing until it is shown.
-    tabs = pn.Tabs(*[(view.title, view) for view in views], active=first,
-                   sizing_mode="stretch_width")
+    tabs = pn.Tabs(*[(title, view) for (title, _, _), view in zip(pages, views, strict=True)],
+                   active=first, sizing_mode="stretch_width")
+    audit("page", detail={"page": pages[first][0]})
 
     def tab_chosen(event):
         for index, view in enumerate(views):
             view.active = index == event.new
+        audit("page", detail={"page": pages[event.new][0]})
 
     tabs.param.watch(tab_chosen, "active")
     _sync_url(state, tabs)
@@ -159,11 +179,23 @@ def build(warehouse: Warehouse, state: ProgramState | None = None) -> pn.templat
         f"{fmt_date(load['loaded_at'])}.<br>{about}</div>", sizing_mode="stretch_width")
     # The Bootstrap template loads no web font: the served page fetches nothing from outside.
     template = pn.template.BootstrapTemplate(
-        title=LEADERSHIP_TITLE if leadership else TITLE,
+        title=LEADERSHIP_TITLE if leadership else TITLE, header=list(header),
         sidebar=[*sidebar(state), notice, TabKeys(width=0, height=0, margin=0)],
-        main=[tabs], header_background=OKABE_ITO["blue"], sidebar_width=300)
+        main=[*notices, tabs], header_background=OKABE_ITO["blue"], sidebar_width=300)
     template.state, template.views, template.tabs = state, views, tabs
     return template
+
+
+def _follow(program_state: ProgramState, state: ProgramState) -> None:
+    """The program-level pages show the week (and measure, when it has one) chosen in the
+    sidebar."""
+    def chosen(event):
+        if event.name == "measure" and event.new not in program_state.param.measure.objects:
+            return
+        setattr(program_state, event.name, event.new)
+
+    program_state.param.update(as_of=state.as_of)
+    state.param.watch(chosen, ["as_of", "measure"])
 
 
 def websocket_origins(address: str, port: int, allowed: list[str] | None) -> list[str]:
@@ -175,15 +207,4 @@ def websocket_origins(address: str, port: int, allowed: list[str] | None) -> lis
     return [f"{host}:{port}" for host in hosts]
 
 
-def serve(database: str | Path, port: int = 5006, address: str = "127.0.0.1",
-          settings: str | Path | None = None, role: str = "supervisor", show: bool = False,
-          allow_websocket_origin: list[str] | None = None, use_xheaders: bool = False) -> None:
-    """Serve the dashboard until interrupted; one read-only warehouse for every session."""
-    warehouse = open_warehouse(database, role=role, settings=settings)
-    pn.serve({"/": lambda: build(warehouse)}, port=port, address=address, show=show,
-             title=LEADERSHIP_TITLE if role == "leadership" else TITLE,
-             websocket_origin=websocket_origins(address, port, allow_websocket_origin),
-             use_xheaders=use_xheaders, threaded=False)
-
-
-__all__ = ["build", "serve"]
+__all__ = ["build", "websocket_origins"]

@@ -124,38 +124,97 @@ def is_loopback(address: str) -> bool:
         return False
 
 
-def _network_problem(args, command: str) -> str | None:
+def _network_problem(args, command: str, login: bool = False) -> str | None:
     """The refusal for a non-loopback address with no login; prints --no-login's warning."""
     if args.no_login:
         print(NO_LOGIN_WARNING.format(address=args.address, role=getattr(args, "role", None)
                                       or "supervisor"), file=sys.stderr, flush=True)
-    elif not is_loopback(args.address):
+    elif not login and not is_loopback(args.address):
         return f"supervision-dash {command}: " + NO_LOGIN_REFUSED.format(address=args.address)
     return None
 
 
+def _login_problem(args, access, cookie_secret) -> str | None:
+    """What is wrong with the login options, checked before anything is served."""
+    from .credentials import CredentialsError, read_credentials
+
+    login = bool(args.basic_auth or args.oauth_provider)
+    if args.basic_auth and args.oauth_provider:
+        return "give --basic-auth or --oauth-provider, not both"
+    if login and args.no_login:
+        return "--no-login contradicts --basic-auth and --oauth-provider"
+    if login and not access:
+        return ("a login needs an access file saying who may see what: --access FILE (or "
+                "SUPERVISION_DASH_ACCESS)")
+    if access and not login:
+        return ("--access needs a login (--basic-auth CREDENTIALS_FILE or --oauth-provider): "
+                "per-person scope needs a person")
+    if access and args.role:
+        return "--role and --access together: with a login, the access file gives each role"
+    if login and len(cookie_secret or "") < 32:
+        return ("a login needs a cookie secret of at least 32 characters: --cookie-secret or "
+                "SUPERVISION_DASH_COOKIE_SECRET (e.g. python3 -c \"import secrets; "
+                "print(secrets.token_urlsafe(32))\")")
+    if args.basic_auth:
+        try:
+            read_credentials(args.basic_auth)
+        except CredentialsError as error:
+            return str(error)
+    if args.oauth_extra_params:
+        try:
+            if not isinstance(json.loads(args.oauth_extra_params), dict):
+                raise ValueError
+        except ValueError:
+            return "--oauth-extra-params must be a JSON object"
+    return None
+
+
 def _serve(args) -> int:
-    from .app import serve
+    import os
+
+    from .access import AccessError
+    from .login import LoginPolicy
+    from .service import Service, serve
+    from .settings import SettingsError
 
     if not args.db.is_file():
         print(f"supervision-dash serve: no database at {args.db} (build one with "
               "`supervision-dash load`)", file=sys.stderr)
         return 2
-    problem = _network_problem(args, "serve")
+    access = args.access or os.environ.get("SUPERVISION_DASH_ACCESS") or None
+    cookie_secret = args.cookie_secret or os.environ.get("SUPERVISION_DASH_COOKIE_SECRET")
+    login = bool(args.basic_auth or args.oauth_provider)
+    problem = _login_problem(args, access, cookie_secret) or _network_problem(args, "serve",
+                                                                               login)
     if problem:
-        print(problem, file=sys.stderr)
+        print(problem if problem.startswith("supervision-dash") else
+              f"supervision-dash serve: {problem}", file=sys.stderr)
         return 2
-    print(f"Serving {args.db} at http://{args.address}:{args.port}/ (Ctrl-C stops)",
-          file=sys.stderr, flush=True)
-    serve(args.db, port=args.port, address=args.address, settings=args.settings,
-          role=args.role, show=args.show, allow_websocket_origin=args.allow_websocket_origin,
-          use_xheaders=args.use_xheaders)
+    policy = LoginPolicy(idle=dt.timedelta(minutes=args.idle_minutes),
+                         window=dt.timedelta(minutes=args.lockout_minutes),
+                         lockout=dt.timedelta(minutes=args.lockout_minutes))
+    try:
+        service = Service.open(args.db, settings=args.settings, state_dir=args.state_dir,
+                               access_path=access, role=args.role, login=login, policy=policy)
+    except (AccessError, SettingsError) as error:
+        print(f"supervision-dash serve: {error}", file=sys.stderr)
+        return 2
+    oauth = {name: getattr(args, name) for name in (
+        "oauth_provider", "oauth_key", "oauth_secret", "oauth_redirect_uri",
+        "oauth_encryption_key") if getattr(args, name)}
+    if args.oauth_extra_params:
+        oauth["oauth_extra_params"] = json.loads(args.oauth_extra_params)
+    print(f"Serving {args.db} at http://{args.address}:{args.port}/ (Ctrl-C stops); audit log "
+          f"in {service.store.path}", file=sys.stderr, flush=True)
+    serve(service, port=args.port, address=args.address, show=args.show,
+          allow_websocket_origin=args.allow_websocket_origin, use_xheaders=args.use_xheaders,
+          basic_auth=args.basic_auth, cookie_secret=cookie_secret, oauth=oauth)
     return 0
 
 
 def _demo(args) -> int:
-    from .app import serve
     from .demo import demo_database
+    from .service import Service, serve
 
     problem = _network_problem(args, "demo")
     if problem:
@@ -164,8 +223,30 @@ def _demo(args) -> int:
     database = demo_database(args.contacts, args.seed, Progress())
     print(f"Demo dashboard on synthetic data: http://{args.address}:{args.port}/ "
           "(Ctrl-C stops)", file=sys.stderr, flush=True)
-    serve(database, port=args.port, address=args.address, show=args.show,
+    serve(Service.open(database), port=args.port, address=args.address, show=args.show,
           allow_websocket_origin=args.allow_websocket_origin, use_xheaders=args.use_xheaders)
+    return 0
+
+
+def _passwd(args) -> int:
+    import getpass
+
+    from .credentials import CredentialsError, set_password
+
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"Password for {args.user}: ")
+        if getpass.getpass("The same again: ") != password:
+            print("supervision-dash passwd: the two passwords differ; nothing written",
+                  file=sys.stderr)
+            return 2
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        set_password(args.file, args.user, password)
+    except CredentialsError as error:
+        print(f"supervision-dash passwd: {error}", file=sys.stderr)
+        return 2
+    print(f"Wrote the argon2 hash of {args.user}'s password to {args.file}")
     return 0
 
 
@@ -314,9 +395,45 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the DuckDB database")
     _add_serving_options(serve)
     serve.add_argument("--settings", type=Path, metavar="TOML", help="program settings file")
-    serve.add_argument("--role", choices=["supervisor", "leadership"], default="supervisor",
-                       help="leadership: program-level pages only, small counts suppressed")
+    serve.add_argument("--role", choices=["supervisor", "leadership"],
+                       help="without a login, the role of every session (default supervisor); "
+                            "leadership: program-level pages only, small counts suppressed")
+    serve.add_argument("--state-dir", type=Path, metavar="DIR",
+                       help="where the audit log lives (state.sqlite; default: beside the "
+                            "database, named <database stem>.state)")
+    login = serve.add_argument_group(
+        "login", "Who may see what: a login (basic auth or OAuth/OIDC) and an access file.")
+    login.add_argument("--access", type=Path, metavar="FILE",
+                       help="the access file (TOML: [users.NAME] role and supervisors or "
+                            "sites); also SUPERVISION_DASH_ACCESS")
+    login.add_argument("--basic-auth", type=Path, metavar="CREDENTIALS_FILE",
+                       help="log in with the argon2 hashes of this JSON file (written by "
+                            "`supervision-dash passwd`)")
+    login.add_argument("--cookie-secret", metavar="SECRET",
+                       help="signs the login cookies, at least 32 characters (better: "
+                            "SUPERVISION_DASH_COOKIE_SECRET, which no process list shows)")
+    login.add_argument("--idle-minutes", type=float, default=15, metavar="N",
+                       help="log a basic-auth login off after N idle minutes (default 15)")
+    login.add_argument("--lockout-minutes", type=float, default=15, metavar="N",
+                       help="5 failed logins within N minutes lock the user out for N minutes "
+                            "(default 15)")
+    for name, about in (("provider", "Panel's OAuth/OIDC provider (generic, azure, okta, "
+                                     "google, github, gitlab, auth0...)"),
+                        ("key", "the OAuth client ID"), ("secret", "the OAuth client secret"),
+                        ("redirect-uri", "the URL the provider sends users back to"),
+                        ("extra-params", "extra provider parameters as a JSON object"),
+                        ("encryption-key", "encrypts the OAuth tokens kept in cookies")):
+        login.add_argument(f"--oauth-{name}", metavar=name.split("-")[0].upper(), help=about)
     serve.set_defaults(run=_serve)
+
+    passwd = commands.add_parser(
+        "passwd", help="set a user's password in a credentials file (argon2 hash)",
+        description="Write USER's argon2 hash into the credentials file of serve --basic-auth "
+                    "(created when absent). Asks for the password, or reads one line from "
+                    "standard input when it is not a terminal; never takes it as an argument.")
+    passwd.add_argument("file", type=Path, metavar="FILE", help="the credentials file (JSON)")
+    passwd.add_argument("user", metavar="USER", help="the login name")
+    passwd.set_defaults(run=_passwd)
 
     demo = commands.add_parser(
         "demo", help="serve the dashboard on built-in synthetic data",
