@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 import panel as pn
+from panel.util import edit_readonly
 
 from .state import ProgramState, ReviewState, _not_audited
 from .views import PAGES
@@ -96,11 +97,22 @@ def _initial_filters(state: ProgramState, arguments: dict) -> list[str]:
 
 
 def _sync_url(state: ProgramState, tabs: pn.Tabs) -> None:
-    if pn.state.location is None:
+    location = pn.state.location
+    if location is None:
         return
-    pn.state.location.sync(state, {name: key for name, key in URL_NAMES.items()
-                                   if name in state.param})
-    pn.state.location.sync(tabs, {"active": "page"})
+    names = {name: key for name, key in URL_NAMES.items() if name in state.param}
+
+    def restore(_):
+        """A URL value the session refused is replaced by the session's own, so the address
+        bar (and every message about it) shows what the page shows."""
+        location.update_query(**{key: str(state.param[name].serialize(getattr(state, name)))
+                                 for name, key in names.items()})
+        with edit_readonly(location):
+            location.href = location.href.split("?")[0].split("#")[0] + location.search + \
+                location.hash
+
+    location.sync(state, names, on_error=restore)
+    location.sync(tabs, {"active": "page"})
 
 
 class TabKeys(pn.reactive.ReactiveHTML):
@@ -137,9 +149,9 @@ def build(warehouse: Warehouse, state: ProgramState | None = None, *,
     if state is None:
         state = ProgramState(warehouse) if leadership else ReviewState(warehouse)
     audit = getattr(state, "audit", _not_audited)
-    if not leadership and "supervisor" not in arguments \
-            and len(state.param.supervisor_id.objects) > 1:
-        state.supervisor_id = state.param.supervisor_id.objects[1]  # a supervisor's week
+    if not leadership and len(state.param.supervisor_id.objects) > 1:
+        # a supervisor's week, unless the URL names another choice of the session
+        state.supervisor_id = state.param.supervisor_id.objects[1]
     for key in _initial_filters(state, arguments):
         audit("refused", detail={"reason": "not a choice of this session", "url": key,
                                  "value": arguments[key]})

@@ -32,6 +32,7 @@ from .credentials import check_password, read_credentials
 from .store import Store, utc_now
 
 LOGIN_COOKIE = "supervision_dash_login"
+LOGIN_ENDPOINT = "/login"
 COOKIES = ("user", "id_token", LOGIN_COOKIE, "access_token", "refresh_token", "oauth_expiry",
            "is_guest", "next_url")
 MESSAGES = {
@@ -184,16 +185,16 @@ class ServiceAuth(BasicAuthProvider):
 
     def __init__(self, credentials: Path, store: Store, policy: LoginPolicy,
                  on_logout: Callable[[str], None]):
-        super().__init__()
-        self._handlers = {
+        self._handlers = {  # before Bokeh's __init__, which checks them
             "login": type("ServiceLoginHandler", (LoginHandler,), {
                 "credentials": Path(credentials), "store": store, "policy": policy,
-                "_login_endpoint": self._login_endpoint}),
+                "_login_endpoint": LOGIN_ENDPOINT}),
             "logout": type("ServiceLogoutHandler", (ServiceLogoutHandler,), {
                 "store": store, "policy": policy, "on_logout": staticmethod(on_logout),
-                "_login_endpoint": self._login_endpoint}),
+                "_login_endpoint": LOGIN_ENDPOINT}),
         }
         self.store, self.policy = store, policy
+        super().__init__(login_endpoint=LOGIN_ENDPOINT)
 
     @property
     def login_handler(self):

@@ -6,6 +6,11 @@ session: a lease taken after a load gets the new file; a lease taken before keep
 had (it stays readable after the move) until it is released, and can tell that a newer one is
 there. A replaced file is closed when its last lease is released, which gives its memory and
 disk space back.
+
+DuckDB keeps one open database per path in a process, so a second `connect` to the same path
+would get the replaced file again. A version is therefore opened through a hard link of its own
+(beside the database, named after this process and the file's inode), which is removed as soon
+as both role warehouses are open: the open file needs no name.
 """
 
 from __future__ import annotations
@@ -21,28 +26,34 @@ from .settings import Settings
 from .warehouse import Warehouse
 
 
+ROLES = ("supervisor", "leadership")
+
+
 def _identity(path: Path) -> tuple[int, int, int, int]:
     stat = os.stat(path)
     return (stat.st_dev, stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 
 class Version:
-    """One database file as it was when opened: a warehouse per role, opened when first asked."""
+    """One database file as it was when opened, with a warehouse for each role."""
 
-    def __init__(self, path: Path, identity, settings: Settings, first: Warehouse):
-        self.path, self.identity, self.settings = path, identity, settings
+    def __init__(self, path: Path, settings: Settings):
+        link = path.with_name(f".{path.name}.{os.getpid()}.{os.stat(path).st_ino}")
+        link.unlink(missing_ok=True)
+        os.link(path, link)  # the file now in place, whatever replaces it next
+        try:
+            self.identity = _identity(link)
+            self.warehouses = {role: Warehouse(link, role=role, settings=settings)
+                               for role in ROLES}
+        finally:
+            link.unlink()
         self.leases = 0
-        self._warehouses = {first.role: first}
-        self._lock = threading.Lock()
 
     def warehouse(self, role: str) -> Warehouse:
-        with self._lock:
-            if role not in self._warehouses:
-                self._warehouses[role] = Warehouse(self.path, role=role, settings=self.settings)
-            return self._warehouses[role]
+        return self.warehouses[role]
 
     def close(self) -> None:
-        for warehouse in self._warehouses.values():
+        for warehouse in self.warehouses.values():
             warehouse.close()
 
 
@@ -69,10 +80,10 @@ class Lease:
 class ServedDatabase:
     """The path of the served database; `lease()` gives each session the newest version."""
 
-    def __init__(self, path: str | Path, settings: Settings, role: str = "supervisor",
+    def __init__(self, path: str | Path, settings: Settings,
                  on_open: Callable[[Warehouse], None] | None = None):
         self.path = Path(path)
-        self.settings, self.role, self.on_open = settings, role, on_open
+        self.settings, self.on_open = settings, on_open
         self._lock = threading.Lock()
         self._versions: list[Version] = []
         self._open_current()
@@ -84,22 +95,15 @@ class ServedDatabase:
             return self._versions[-1].identity
 
     def _open_current(self) -> Version:
-        """The version on disk now; a new one is opened when the file changed. A file that
-        changes while it is being opened is opened again."""
-        while True:
-            identity = self.current_identity()
-            if self._versions and self._versions[-1].identity == identity:
-                return self._versions[-1]
-            warehouse = Warehouse(self.path, role=self.role, settings=self.settings)
-            if self.current_identity() != identity:
-                warehouse.close()
-                continue
-            version = Version(self.path, identity, self.settings, warehouse)
-            self._versions.append(version)
-            self._close_unused()
-            if self.on_open:
-                self.on_open(warehouse)
-            return version
+        """The version on disk now; a new one is opened when the file changed."""
+        if self._versions and self._versions[-1].identity == self.current_identity():
+            return self._versions[-1]
+        version = Version(self.path, self.settings)
+        self._versions.append(version)
+        self._close_unused()
+        if self.on_open:
+            self.on_open(version.warehouse("supervisor"))
+        return version
 
     def lease(self) -> Lease:
         with self._lock:

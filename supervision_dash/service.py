@@ -79,9 +79,8 @@ class Service:
         if access_path:
             Access.from_toml(access_path)  # a bad file stops the start (AccessError)
         store = Store(state_dir or default_state_dir(database))
-        warehouse_role = "leadership" if role == "leadership" else "supervisor"
         check = functools.partial(_check_access, access_path) if access_path else None
-        served = ServedDatabase(database, settings, warehouse_role, on_open=check)
+        served = ServedDatabase(database, settings, on_open=check)
         return cls(served, store, access_path, role or "supervisor", login,
                    policy or LoginPolicy())
 
