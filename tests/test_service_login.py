@@ -141,3 +141,27 @@ def test_passwd_never_takes_the_password_as_an_argument():
     assert result.returncode == 2  # argparse: unrecognised argument
     assert "unrecognized arguments" in result.stderr
     assert not Path("f.json").exists()
+
+
+def test_panel_serve_refuses_a_session_the_access_file_cannot_place(setup, tmp_path):
+    """`panel serve` with an access file but none of Panel's logins: no session has a user the
+    file names, so every session gets the refusal page (audited), never the dashboard."""
+    from supervision_dash.store import Store
+    from tests.test_serving import free_port, page_of
+
+    port = free_port()
+    env = {**os.environ, "SUPERVISION_DASH_DB": str(setup["db"]),
+           "SUPERVISION_DASH_ACCESS": str(setup["access"]),
+           "SUPERVISION_DASH_STATE_DIR": str(tmp_path / "state")}
+    process = subprocess.Popen([sys.executable, "-m", "panel", "serve",
+                                str(Path(__file__).parent.parent / "dashboards" / "supervision.py"),
+                                "--port", str(port)], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    try:
+        html = page_of(process, port, seconds=90)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert "Peer support supervision" not in html  # not the dashboard's page
+    records = Store(tmp_path / "state").records()
+    assert [(r["event"], r["user"]) for r in records] == [("refused", "anonymous")]
