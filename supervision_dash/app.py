@@ -154,7 +154,7 @@ def build(warehouse: Warehouse, state: ProgramState | None = None, *,
         state.supervisor_id = state.param.supervisor_id.objects[1]
     for key in _initial_filters(state, arguments):
         audit("refused", detail={"reason": "not a choice of this session", "url": key,
-                                 "value": arguments[key]})
+                                 "value": arguments[key][:100]})
     pages = [(page.title, page, state) for page in (LEADERSHIP_PAGES if leadership else PAGES)]
     if program_state is not None:
         pages += [(f"Program: {page.title}", page, program_state) for page in LEADERSHIP_PAGES]

@@ -40,13 +40,17 @@ class Version:
     def __init__(self, path: Path, settings: Settings):
         link = path.with_name(f".{path.name}.{os.getpid()}.{os.stat(path).st_ino}")
         link.unlink(missing_ok=True)
-        os.link(path, link)  # the file now in place, whatever replaces it next
+        try:
+            os.link(path, link)  # the file now in place, whatever replaces it next
+        except OSError:  # a file system without hard links: a new extract needs a restart
+            link = path
         try:
             self.identity = _identity(link)
             self.warehouses = {role: Warehouse(link, role=role, settings=settings)
                                for role in ROLES}
         finally:
-            link.unlink()
+            if link != path:
+                link.unlink()
         self.leases = 0
 
     def warehouse(self, role: str) -> Warehouse:
