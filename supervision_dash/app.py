@@ -16,7 +16,7 @@ import datetime as dt
 import panel as pn
 from panel.util import edit_readonly
 
-from .state import ProgramState, ReviewState, _not_audited
+from .state import ProgramState, ReviewState
 from .views import PAGES
 from .views.engagement import EngagementView
 from .views.outcomes import ProgramOutcomesView
@@ -148,7 +148,7 @@ def build(warehouse: Warehouse, state: ProgramState | None = None, *,
     arguments = _url_arguments()
     if state is None:
         state = ProgramState(warehouse) if leadership else ReviewState(warehouse)
-    audit = getattr(state, "audit", _not_audited)
+    audit = state.audit
     if not leadership and len(state.param.supervisor_id.objects) > 1:
         # a supervisor's week, unless the URL names another choice of the session
         state.supervisor_id = state.param.supervisor_id.objects[1]

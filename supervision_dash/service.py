@@ -65,7 +65,8 @@ class Service:
     role: str = "supervisor"  # the role of every session without an access file
     login: bool = False  # a login is configured (basic auth or OAuth)
     policy: LoginPolicy = field(default_factory=LoginPolicy)
-    _watches: dict = field(default_factory=lambda: defaultdict(weakref.WeakSet))
+    _watches: dict = field(init=False, repr=False,
+                           default_factory=lambda: defaultdict(weakref.WeakSet))
 
     @classmethod
     def open(cls, database: str | Path, *, settings: str | Path | Settings | None = None,
