@@ -8,6 +8,7 @@ import os
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,39 @@ def test_panel_serve_refuses_a_session_the_access_file_cannot_place(setup, tmp_p
     assert "Peer support supervision" not in html  # not the dashboard's page
     records = Store(tmp_path / "state").records()
     assert [(r["event"], r["user"]) for r in records] == [("refused", "anonymous")]
+
+
+def test_oauth_options_reach_panels_provider(setup):
+    """--oauth-provider generic with its URLs: the login endpoint sends the browser to the
+    provider's authorize URL with the client ID (the provider itself is not reached)."""
+    import http.client
+
+    from tests.test_serving import free_port
+
+    port = free_port()
+    extra = json.dumps({"AUTHORIZE_URL": "http://127.0.0.1:9/authorize",
+                        "TOKEN_URL": "http://127.0.0.1:9/token",
+                        "USER_URL": "http://127.0.0.1:9/userinfo"})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "supervision_dash.cli", "serve", "--db", str(setup["db"]),
+         "--port", str(port), "--access", str(setup["access"]), "--oauth-provider", "generic",
+         "--oauth-key", "dashboard-client", "--oauth-secret", "client-secret",
+         "--oauth-redirect-uri", f"http://localhost:{port}/login", "--oauth-extra-params",
+         extra, "--cookie-secret", SECRET], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        location = None
+        for _ in range(120):
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                connection.request("GET", "/login")
+                response = connection.getresponse()
+                location = response.getheader("Location")
+                break
+            except OSError:
+                assert process.poll() is None, process.stderr.read()
+                time.sleep(0.5)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert location and location.startswith("http://127.0.0.1:9/authorize?")
+    assert "client_id=dashboard-client" in location

@@ -163,11 +163,27 @@ def test_logout_ends_the_login_on_the_server(page, login_server):
     assert "logout" in [r["event"] for r in audit_of(login_server, "alice")]
 
 
+def test_logout_logs_off_the_logins_other_open_pages(browser, browser_context_args,
+                                                     login_server):
+    context = browser.new_context(**browser_context_args)
+    try:
+        first, second = context.new_page(), context.new_page()
+        log_in(first, login_server, "alice")
+        expect(first.locator(".sd-card").first).to_be_visible()
+        second.goto(login_server.url)  # the same browser, the same login
+        expect(second.locator(".sd-card").first).to_be_visible()
+        first.goto(login_server.url + "logout")
+        expect(second.locator("h1")).to_have_text("You are logged out.")
+    finally:
+        context.close()
+
+
 def test_an_idle_session_is_logged_off(page, idle_server):
     log_in(page, idle_server, "alice")
     expect(page.locator(".sd-card").first).to_be_visible()
     expect(page.locator("h1")).to_have_text(
-        f"You were logged off after {IDLE_S} seconds without activity.", timeout=IDLE_S * 1000 + 30_000)
+        f"You were logged off after {IDLE_S} seconds without activity.",
+        timeout=IDLE_S * 1000 + 30_000)
     page.goto(idle_server.url)
     expect(page).to_have_url(re.compile(r"/login"))
     assert "logoff_idle" in [r["event"] for r in audit_of(idle_server, "alice")]
