@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import secrets
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +29,7 @@ from panel.io.state import state
 from tornado.web import decode_signed_value
 from tornado.websocket import WebSocketHandler
 
-from .credentials import check_password, read_credentials
+from .credentials import CredentialsError, check_password, read_credentials
 from .store import Store, utc_now
 
 LOGIN_COOKIE = "supervision_dash_login"
@@ -132,7 +133,14 @@ class LoginHandler(BasicLoginHandler):
         user = self.get_argument("username", "")
         password = self.get_argument("password", "")
         address = self.request.remote_ip
-        known = user in read_credentials(self.credentials)
+        try:
+            known = user in read_credentials(self.credentials)
+        except CredentialsError as error:  # changed under a running server: nobody logs in
+            print(f"warning: {error}", file=sys.stderr, flush=True)
+            self.store.append("login_refused", address=address,
+                              detail={"reason": "credentials file unreadable"})
+            self.redirect(f"{self._login_endpoint}?error=failed")
+            return
         if known and self.store.locked_until(user):
             self.store.append("login_refused", user=user, address=address,
                               detail={"reason": "locked out"})

@@ -205,6 +205,19 @@ def test_an_access_entry_the_extract_lacks_says_nothing_is_in_scope(page, login_
         login_server.output()
 
 
+def test_the_access_file_is_read_again_for_every_new_session(page, login_server):
+    access = login_server.log.parent / "access.toml"
+    log_in(page, login_server, "nobody")
+    expect(page.locator("body")).to_contain_text("Your login has no access to this dashboard")
+    access.write_text(ACCESS + '[users.nobody]\nrole = "supervisor"\nsupervisors = ["SV2"]\n')
+    try:
+        page.goto(login_server.url)  # the same login, a new session: now granted
+        expect(page.locator(".sd-card").first).to_be_visible()
+        expect(page.locator(".sd-card")).to_have_count(len(PEERS_OF["SV2"]))
+    finally:
+        access.write_text(ACCESS)
+
+
 # --- scope -------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
