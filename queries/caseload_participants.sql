@@ -31,7 +31,6 @@ WITH caseload_rows AS (
     WHERE ($site IS NULL OR pe.site = $site)
       AND ($supervisor_id IS NULL OR pe.supervisor_id = $supervisor_id)
       AND ($peer_id IS NULL OR pa.peer_id = $peer_id)
-      AND ($allowed_peers IS NULL OR list_contains($allowed_peers, pa.peer_id))
       AND pa.enrolled_on <= $as_of
       AND (pa.discharged_on IS NULL OR pa.discharged_on > $as_of)
 ),

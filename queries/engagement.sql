@@ -42,7 +42,6 @@ peers_in_scope AS (
     FROM peers
     WHERE ($supervisor_id IS NULL OR supervisor_id = $supervisor_id)
       AND ($peer_id IS NULL OR peer_id = $peer_id)
-      AND ($allowed_peers IS NULL OR list_contains($allowed_peers, peer_id))
 ),
 members AS (
     SELECT pa.participant_id, pa.peer_id, coalesce(pa.site, p.site) AS site, pa.enrolled_on,

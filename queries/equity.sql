@@ -31,7 +31,6 @@ WITH members AS (
     WHERE ($site IS NULL OR coalesce(pa.site, pe.site) = $site)
       AND ($supervisor_id IS NULL OR pe.supervisor_id = $supervisor_id)
       AND ($peer_id IS NULL OR pa.peer_id = $peer_id)
-      AND ($allowed_peers IS NULL OR list_contains($allowed_peers, pa.peer_id))
 ),
 -- Anyone seen by any peer in the window (a range on the stored, time-ordered column).
 seen AS (

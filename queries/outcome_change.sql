@@ -47,8 +47,7 @@ people AS (
            pa.enrolled_on - $baseline_window_days AS window_start,
            ($site IS NULL OR coalesce(pa.site, pe.site) = $site)
                AND ($supervisor_id IS NULL OR pe.supervisor_id = $supervisor_id)
-               AND ($peer_id IS NULL OR pa.peer_id = $peer_id)
-               AND ($allowed_peers IS NULL OR list_contains($allowed_peers, pa.peer_id)) AS in_scope
+               AND ($peer_id IS NULL OR pa.peer_id = $peer_id) AS in_scope
     FROM participants pa
     JOIN peers pe USING (peer_id)
 ),

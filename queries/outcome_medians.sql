@@ -32,7 +32,6 @@ WITH people AS (
     WHERE ($site IS NULL OR pe.site = $site)
       AND ($supervisor_id IS NULL OR pe.supervisor_id = $supervisor_id)
       AND ($peer_id IS NULL OR pa.peer_id = $peer_id)
-      AND ($allowed_peers IS NULL OR list_contains($allowed_peers, pa.peer_id))
 ),
 -- One score per participant, measure and band: the mean of the participant's scores in it.
 banded AS (

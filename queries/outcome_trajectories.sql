@@ -28,7 +28,6 @@ WITH people AS (
     WHERE ($site IS NULL OR pe.site = $site)
       AND ($supervisor_id IS NULL OR pe.supervisor_id = $supervisor_id)
       AND ($peer_id IS NULL OR pa.peer_id = $peer_id)
-      AND ($allowed_peers IS NULL OR list_contains($allowed_peers, pa.peer_id))
 )
 SELECT
     o.participant_id,

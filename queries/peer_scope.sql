@@ -15,5 +15,4 @@ FROM peers
 WHERE ($site IS NULL OR site = $site)
   AND ($supervisor_id IS NULL OR supervisor_id = $supervisor_id)
   AND ($peer_id IS NULL OR peer_id = $peer_id)
-  AND ($allowed_peers IS NULL OR list_contains($allowed_peers, peer_id))
 ORDER BY site, peer_id

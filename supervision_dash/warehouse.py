@@ -29,10 +29,6 @@ from .loader import STORAGE_VERSION, load
 from .settings import Settings
 
 ROLES = ("supervisor", "leadership")
-# The peers a scoped handle may see: bound by the warehouse for every query whose SQL narrows by
-# it (peer_scope and those that follow it), never by a caller.
-SCOPE_PARAMETER = "allowed_peers"
-_USES_SCOPE = re.compile(rf"\${SCOPE_PARAMETER}\b")
 CACHE_SIZE = 512  # results kept per warehouse...
 CACHED_ROWS = 100_000  # ...when no larger than this
 OPTIONAL_TABLES = tuple(name for name, table in TABLES.items() if not table.required)
@@ -139,14 +135,6 @@ class Warehouse:
     def query(self, name: str, **params) -> pd.DataFrame:
         """A metric as a DataFrame. Unknown names and parameters are errors that list the valid
         ones; ``frame.attrs["notes"]`` says when an optional table it reads is absent."""
-        return self._query(name, params, None)
-
-    def scoped(self, peer_ids) -> ScopedWarehouse:
-        """This warehouse narrowed to some peers (and their participants), sharing its
-        connection and its result cache."""
-        return ScopedWarehouse(self, peer_ids)
-
-    def _query(self, name: str, params: dict, allowed_peers: tuple[str, ...] | None):
         spec = self.catalogue[name]
         if self.role == "leadership" and spec.participant_level:
             raise LeadershipError(
@@ -163,14 +151,12 @@ class Warehouse:
             bound["as_of"] = self.last_contact_date
         for setting in self.catalogue.settings(name):
             bound[setting] = self._settings_values[setting]
-        sql = self.catalogue.composed_sql(name)
-        if _USES_SCOPE.search(sql):
-            bound[SCOPE_PARAMETER] = None if allowed_peers is None else list(allowed_peers)
         key = (name, repr(sorted(bound.items())))
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key].copy(deep=False)
+        sql = self.catalogue.composed_sql(name)
         frame = self._run(sql, bound)
         frame.attrs = {"query": name, "parameters": bound, "notes": self._notes(sql)}
         if self.role == "leadership":
@@ -216,41 +202,6 @@ class Warehouse:
 
     def __exit__(self, *exc):
         self.close()
-
-
-class ScopedWarehouse:
-    """A warehouse narrowed to some peers: the same queries, with `allowed_peers` bound."""
-
-    def __init__(self, warehouse: Warehouse, peer_ids):
-        self.warehouse = warehouse
-        self.allowed_peers = tuple(sorted(set(peer_ids)))
-
-    def query(self, name: str, **params) -> pd.DataFrame:
-        return self.warehouse._query(name, params, self.allowed_peers)
-
-    @property
-    def role(self) -> str:
-        return self.warehouse.role
-
-    @property
-    def settings(self) -> Settings:
-        return self.warehouse.settings
-
-    @property
-    def catalogue(self) -> Catalogue:
-        return self.warehouse.catalogue
-
-    @property
-    def load_info(self) -> dict:
-        return self.warehouse.load_info
-
-    @property
-    def last_contact_date(self):
-        return self.warehouse.last_contact_date
-
-    @property
-    def present_tables(self) -> frozenset[str]:
-        return self.warehouse.present_tables
 
 
 def open_warehouse(path: str | Path, role: str = "supervisor",

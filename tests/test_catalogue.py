@@ -9,7 +9,6 @@ import pytest
 
 from supervision_dash.catalogue import Catalogue, CatalogueError, builtin_folder, parse
 from supervision_dash.settings import Settings
-from supervision_dash.warehouse import SCOPE_PARAMETER
 
 CATALOGUE = Catalogue([builtin_folder()])
 NAMES = sorted(CATALOGUE)
@@ -36,7 +35,6 @@ def test_the_header_declares_exactly_the_parameters_the_sql_uses(name):
         used |= _sql_parameters(CATALOGUE[part].sql)
         parts.extend(CATALOGUE[part].uses)
     declared = set(CATALOGUE.parameters(name)) | CATALOGUE.settings(name)
-    used -= {SCOPE_PARAMETER}  # bound by the warehouse, never declared
     assert used == declared, f"{name}: used but undeclared {used - declared}, " \
                              f"declared but unused {declared - used}"
 

@@ -33,39 +33,3 @@ def test_the_capacity_is_the_extracts_own(warehouse_of):
     assert frame.set_index("peer_id")["caseload_capacity"].isna().tolist() == [False, True, False]
     assert frame.set_index("peer_id").loc["PR1", "caseload_capacity"] == 10
     assert list(frame["supervisor_id"]) == ["SV1", "SV2", "SV1"]
-
-
-PARTICIPANTS = csv(
-    "participant_id,peer_id,enrolled_on",
-    "A1,PR1,2025-01-06",
-    "A2,PR2,2025-01-06",
-    "A3,PR3,2025-01-06",
-)
-CONTACTS = csv(
-    "contact_id,participant_id,peer_id,started_at,duration_min,mode",
-    "K1,A1,PR1,2025-03-03 10:00,45,in_person",
-    "K2,A2,PR2,2025-03-03 10:00,45,in_person",
-    "K3,A3,PR3,2025-03-03 10:00,45,in_person",
-)
-
-
-def test_a_scoped_handle_sees_only_its_peers_in_every_query(warehouse_of):
-    warehouse = warehouse_of(peers=PEERS, participants=PARTICIPANTS, contacts=CONTACTS)
-    scoped = warehouse.scoped(["PR3", "PR1"])
-    assert list(scoped.query("peer_scope")["peer_id"]) == ["PR1", "PR3"]
-    assert list(scoped.query("peer_scope", site="North")["peer_id"]) == ["PR1"]
-    assert list(scoped.query("peer_scope", peer_id="PR2")["peer_id"]) == []  # outside: nothing
-    assert sorted(scoped.query("caseload")["peer_id"]) == ["PR1", "PR3"]
-    assert sorted(scoped.query("caseload_participants")["participant_id"]) == ["A1", "A3"]
-    assert sorted(scoped.query("engagement")["peer_id"].unique()) == ["PR1", "PR3"]
-    assert list(warehouse.scoped([]).query("caseload")["peer_id"]) == []
-    # the unscoped warehouse, sharing the cache, still sees everyone
-    assert sorted(warehouse.query("caseload")["peer_id"]) == ["PR1", "PR2", "PR3"]
-    assert (scoped.role, scoped.settings, scoped.load_info) == (
-        warehouse.role, warehouse.settings, warehouse.load_info)
-
-
-def test_a_caller_cannot_bind_the_scope(warehouse_of):
-    scoped = warehouse_of(peers=PEERS).scoped(["PR1"])
-    with pytest.raises(TypeError, match="no parameter 'allowed_peers'"):
-        scoped.query("peer_scope", allowed_peers=None)
