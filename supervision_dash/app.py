@@ -1,19 +1,22 @@
 """The served dashboard: the template, the sidebar filters, the pages, and the link in the URL.
 
-Only served entry points use this module (`supervision-dash serve`, `supervision-dash demo` and
-`panel serve dashboards/supervision.py`); a notebook shows the views without the template.
-One read-only warehouse serves every session; each session has its own filters. The filters
-and the page live in the URL's query string, so a reload keeps them and a copied link opens the
-same view. The leadership role serves the program-level pages only. A session on a database
-that lacks part of the contract gets a plain page that says what is missing (`dashboard`).
+Only served entry points use this module (through service.py: `supervision-dash serve`,
+`supervision-dash demo` and `panel serve dashboards/supervision.py`); a notebook shows the views
+without the template. Each session has its own filters. The filters and the page live in the
+URL's query string, so a reload keeps them and a copied link opens the same view; a URL value
+that is not a choice of the session (outside the user's scope, or unknown) is ignored and
+audited as refused; a week outside the extract's contact dates is moved to the nearer end. The
+leadership role serves the program-level pages only; a site manager gets the supervision pages
+of their sites and the program-level pages after them. A session on a database that lacks part
+of the contract gets a plain page that says what is missing (`message_page`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 import panel as pn
+from panel.util import edit_readonly
 
 from .state import ProgramState, ReviewState
 from .views import PAGES
@@ -21,9 +24,7 @@ from .views.engagement import EngagementView
 from .views.outcomes import ProgramOutcomesView
 from .views.style import OKABE_ITO, escape_html, fmt_date
 from .views.workforce import WorkforceView
-from .warehouse import Warehouse, WarehouseError
-
-log = logging.getLogger(__name__)
+from .warehouse import Warehouse
 
 TITLE = "Peer support supervision"
 LEADERSHIP_TITLE = "Peer support program"
@@ -73,8 +74,10 @@ def _url_arguments() -> dict:
     return arguments
 
 
-def _initial_filters(state: ProgramState, arguments: dict) -> None:
-    """Apply the URL's filters that are valid choices, narrowing in order; ignore the rest."""
+def _initial_filters(state: ProgramState, arguments: dict) -> list[str]:
+    """Apply the URL's filters that are valid choices, narrowing in order; ignore the rest.
+    The URL names of the values ignored."""
+    ignored = []
     for name, key in URL_NAMES.items():
         if name not in state.param or key not in arguments:
             continue
@@ -83,20 +86,34 @@ def _initial_filters(state: ProgramState, arguments: dict) -> None:
             try:
                 value = dt.date.fromisoformat(value)
             except ValueError:
-                continue  # not a date: the newest week stays
+                ignored.append(key)
+                continue
             first, last = state.param.as_of.bounds
             value = min(max(value, first), last)  # outside the data: its nearest end
         elif value not in state.param[name].objects:
+            ignored.append(key)
             continue
         setattr(state, name, value)
+    return ignored
 
 
 def _sync_url(state: ProgramState, tabs: pn.Tabs) -> None:
-    if pn.state.location is None:
+    location = pn.state.location
+    if location is None:
         return
-    pn.state.location.sync(state, {name: key for name, key in URL_NAMES.items()
-                                   if name in state.param})
-    pn.state.location.sync(tabs, {"active": "page"})
+    names = {name: key for name, key in URL_NAMES.items() if name in state.param}
+
+    def restore(_):
+        """A URL value the session refused is replaced by the session's own, so the address
+        bar (and every message about it) shows what the page shows."""
+        location.update_query(**{key: str(state.param[name].serialize(getattr(state, name)))
+                                 for name, key in names.items()})
+        with edit_readonly(location):
+            location.href = location.href.split("?")[0].split("#")[0] + location.search + \
+                location.hash
+
+    location.sync(state, names, on_error=restore)
+    location.sync(tabs, {"active": "page"})
 
 
 class TabKeys(pn.reactive.ReactiveHTML):
@@ -118,33 +135,46 @@ class TabKeys(pn.reactive.ReactiveHTML):
       }"""}
 
 
-def build(warehouse: Warehouse, state: ProgramState | None = None) -> pn.template.BaseTemplate:
+def build(warehouse: Warehouse, state: ProgramState | None = None, *,
+          program_state: ProgramState | None = None, header: tuple = (),
+          notices: tuple = ()) -> pn.template.BaseTemplate:
     """One session's dashboard: the filters in the sidebar, a tab per view, the URL in sync.
 
     A supervisor warehouse gets the supervision pages; a leadership warehouse the program-level
-    pages only, on a state with no peer or participant among its choices."""
+    pages only, on a state with no peer or participant among its choices. With a
+    `program_state` (a site manager's, on a leadership warehouse), the program-level pages
+    follow the supervision pages, on the same week and measure. `header` goes in the header
+    bar (the login and its logout link), `notices` above the pages."""
     leadership = warehouse.role == "leadership"
     arguments = _url_arguments()
     if state is None:
         state = ProgramState(warehouse) if leadership else ReviewState(warehouse)
-        if not leadership and "supervisor" not in arguments \
-                and len(state.param.supervisor_id.objects) > 1:
-            state.supervisor_id = state.param.supervisor_id.objects[1]  # a supervisor's week
-        _initial_filters(state, arguments)
-    pages = LEADERSHIP_PAGES if leadership else PAGES
+    audit = state.audit
+    if not leadership and len(state.param.supervisor_id.objects) > 1:
+        # a supervisor's week, unless the URL names another choice of the session
+        state.supervisor_id = state.param.supervisor_id.objects[1]
+    for key in _initial_filters(state, arguments):
+        audit("refused", detail={"reason": "not a choice of this session", "url": key,
+                                 "value": arguments[key][:100]})
+    pages = [(page.title, page, state) for page in (LEADERSHIP_PAGES if leadership else PAGES)]
+    if program_state is not None:
+        pages += [(f"Program: {page.title}", page, program_state) for page in LEADERSHIP_PAGES]
+        _follow(program_state, state)
     try:
         first = min(max(int(arguments.get("page", 0)), 0), len(pages) - 1)
     except ValueError:
         first = 0
-    views = [page(state, active=index == first) for index, page in enumerate(pages)]
+    views = [page(on, active=index == first) for index, (_, page, on) in enumerate(pages)]
     # Every tab is built with the page (dynamic tabs raced Tabulator's first render); a view
     # not shown still fetches nothing until it is shown.
-    tabs = pn.Tabs(*[(view.title, view) for view in views], active=first,
-                   sizing_mode="stretch_width")
+    tabs = pn.Tabs(*[(title, view) for (title, _, _), view in zip(pages, views, strict=True)],
+                   active=first, sizing_mode="stretch_width")
+    audit("page", detail={"page": pages[first][0]})
 
     def tab_chosen(event):
         for index, view in enumerate(views):
             view.active = index == event.new
+        audit("page", detail={"page": pages[event.new][0]})
 
     tabs.param.watch(tab_chosen, "active")
     _sync_url(state, tabs)
@@ -162,9 +192,9 @@ def build(warehouse: Warehouse, state: ProgramState | None = None) -> pn.templat
         f"{fmt_date(load['loaded_at'])}.<br>{about}</div>", sizing_mode="stretch_width")
     # The Bootstrap template loads no web font: the served page fetches nothing from outside.
     template = pn.template.BootstrapTemplate(
-        title=LEADERSHIP_TITLE if leadership else TITLE,
+        title=LEADERSHIP_TITLE if leadership else TITLE, header=list(header),
         sidebar=[*sidebar(state), notice, TabKeys(width=0, height=0, margin=0)],
-        main=[tabs], header_background=OKABE_ITO["blue"], sidebar_width=300)
+        main=[*notices, tabs], header_background=OKABE_ITO["blue"], sidebar_width=300)
     template.state, template.views, template.tabs = state, views, tabs
     return template
 
@@ -178,25 +208,25 @@ def message_page(message: str, leadership: bool = False) -> pn.template.BaseTemp
                            sizing_mode="stretch_width", css_classes=["sd-failure"])])
 
 
-def dashboard(warehouse: Warehouse) -> pn.template.BaseTemplate:
-    """One session's page: the dashboard, or — when the database lacks part of the contract or
-    cannot be read — a plain page that says what is wrong (one line in the server's log, no
-    traceback)."""
-    try:
-        warehouse.require_contract()
-        return build(warehouse)
-    except WarehouseError as exc:
-        log.warning("a session was shown a message instead of the dashboard: %s", exc)
-        return message_page(str(exc), warehouse.role == "leadership")
+def _follow(program_state: ProgramState, state: ProgramState) -> None:
+    """The program-level pages show the week (and measure, when it has one) chosen in the
+    sidebar."""
+    def chosen(event):
+        if event.name == "measure" and event.new not in program_state.param.measure.objects:
+            return
+        setattr(program_state, event.name, event.new)
+
+    program_state.param.update(as_of=state.as_of)
+    state.param.watch(chosen, ["as_of", "measure"])
 
 
-def serve(warehouse: Warehouse, port: int = 5006, address: str | None = None,
-          show: bool = False, allow_websocket_origin: list[str] | None = None) -> None:
-    """Serve the dashboard until interrupted; one read-only warehouse for every session (its
-    role and settings are the server's)."""
-    pn.serve({"/": lambda: dashboard(warehouse)}, port=port, address=address, show=show,
-             title=LEADERSHIP_TITLE if warehouse.role == "leadership" else TITLE,
-             websocket_origin=allow_websocket_origin, threaded=False)
+def websocket_origins(address: str, port: int, allowed: list[str] | None) -> list[str]:
+    """The hosts a browser may open the dashboard from: those given, else this machine by name
+    and by number (Bokeh's default allows only "localhost")."""
+    if allowed:
+        return list(allowed)
+    hosts = ["localhost", "127.0.0.1"] if address in ("127.0.0.1", "localhost") else [address]
+    return [f"{host}:{port}" for host in hosts]
 
 
-__all__ = ["build", "dashboard", "message_page", "serve"]
+__all__ = ["build", "message_page", "websocket_origins"]

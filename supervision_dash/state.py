@@ -5,6 +5,12 @@ site, supervisor, peer, outcome measure) and turns them into the parameters of `
 `ProgramState` is its program-level part, all a leadership session has.
 Views read their frames through it, so the same numbers reach a served page, a notebook and a
 test; the warehouse keeps recent results for every session.
+
+A served session may be narrowed to some peers (`allowed_peers`, from the access file): every
+query then runs through the warehouse's scoped handle, so the choices, the frames, the
+downloads and the packet hold those peers and their participants only. An `audit` callable,
+when given, is told of every read (query name, bound parameters, rows), filter change,
+download and packet: `audit(event, query=..., parameters=..., rows=..., detail=...)`.
 """
 
 from __future__ import annotations
@@ -21,6 +27,11 @@ from .warehouse import Warehouse
 ALL = "All"
 WEEKS_OFFERED = 26  # the week choices: the last contact date and the 25 weeks before
 SCOPE = ("site", "supervisor_id", "peer_id")
+FILTERS = ("as_of", "site", "supervisor_id", "peer_id", "measure")
+
+
+def _not_audited(event: str, **fields) -> None:
+    """The audit of a session that keeps none (a notebook, a test)."""
 
 
 class ProgramState(param.Parameterized):
@@ -35,21 +46,50 @@ class ProgramState(param.Parameterized):
                              doc="The outcome measure shown.")
     scope_names: tuple[str, ...] = ("site",)
 
-    def __init__(self, warehouse: Warehouse, **params):
-        self.warehouse = warehouse
+    def __init__(self, warehouse: Warehouse, allowed_peers: list[str] | None = None,
+                 audit=None, **params):
+        self.allowed_peers = allowed_peers
+        self.warehouse = warehouse if allowed_peers is None else warehouse.scoped(allowed_peers)
+        self.audit = audit or _not_audited
         last = warehouse.last_contact_date or dt.date.today()
         super().__init__(as_of=last)
         self.param.as_of.bounds = (warehouse.first_contact_date, last)
         self.param.site.objects = [ALL, *self._sites()]
-        measures = warehouse.query("outcome_summary", as_of=last)["measure"].unique().tolist()
+        measures = self._read("outcome_summary", as_of=last)["measure"].unique().tolist()
         if measures:
             self.param.measure.objects = [m for m in INSTRUMENTS if m in measures]
             if self.measure not in measures:
                 self.measure = self.param.measure.objects[0]
         self._apply(params)
+        self.param.watch(self._filters_changed, [name for name in FILTERS if name in self.param])
+
+    def _read(self, name: str, **params) -> pd.DataFrame:
+        """One query through this session's (scoped) warehouse, audited."""
+        frame = self.warehouse.query(name, **params)
+        self.audit("query", query=name, parameters=self._parameters_of(frame), rows=len(frame))
+        return frame
+
+    def _parameters_of(self, frame: pd.DataFrame) -> dict:
+        """The query's own bound parameters (not the program settings) of a frame."""
+        declared = self.warehouse.catalogue.parameters(frame.attrs["query"])
+        return {key: value for key, value in frame.attrs["parameters"].items()
+                if key in declared}
+
+    @property
+    def filters(self) -> dict:
+        return {name: str(getattr(self, name)) for name in FILTERS if name in self.param}
+
+    def _filters_changed(self, *events) -> None:
+        self.audit("filters", detail=self.filters)
+
+    def downloaded(self, filename: str, frame: pd.DataFrame) -> None:
+        """A view handed the user a table as a file."""
+        self.audit("download", query=frame.attrs.get("query"),
+                   parameters=self._parameters_of(frame) if "query" in frame.attrs else None,
+                   rows=len(frame), detail={"file": filename})
 
     def _sites(self) -> list[str]:
-        return sorted(self.warehouse.query("workforce")["site"].dropna().unique())
+        return sorted(self._read("workforce")["site"].dropna().unique())
 
     def _apply(self, params: dict) -> None:
         for name in ("site", "supervisor_id", "peer_id", "measure", "as_of"):
@@ -72,7 +112,7 @@ class ProgramState(param.Parameterized):
 
     def query(self, name: str, **params) -> pd.DataFrame:
         """wh.query with this session's scope and as_of (the warehouse caches results)."""
-        return self.warehouse.query(name, **{**self.scope, "as_of": self.as_of, **params})
+        return self._read(name, **{**self.scope, "as_of": self.as_of, **params})
 
     @property
     def settings(self):
@@ -110,10 +150,10 @@ class ProgramState(param.Parameterized):
         return self.query("outcome_medians", measure=self.measure)
 
     def data_quality(self) -> pd.DataFrame:
-        return self.warehouse.query("data_quality")
+        return self._read("data_quality")
 
     def load_warnings(self) -> pd.DataFrame:
-        return self.warehouse.query("load_warnings")
+        return self._read("load_warnings")
 
 
 class ReviewState(ProgramState):
@@ -129,11 +169,13 @@ class ReviewState(ProgramState):
 
     def packet(self) -> str:
         """The week's packet for the chosen supervisor (and site), as standalone HTML."""
-        return weekly_packet(self.warehouse, self.supervisor_id, self.as_of,
-                             self.scope["site"])
+        html = weekly_packet(self.warehouse, self.supervisor_id, self.as_of, self.scope["site"])
+        self.audit("packet", parameters={"supervisor_id": self.supervisor_id,
+                                         "as_of": self.as_of, "site": self.scope["site"]})
+        return html
 
     def _sites(self) -> list[str]:
-        directory = self.warehouse.query("caseload")[["peer_id", "site", "supervisor_id"]]
+        directory = self._read("caseload")[["peer_id", "site", "supervisor_id"]]
         self.directory = directory.sort_values(["site", "supervisor_id", "peer_id"])
         return sorted(self.directory["site"].unique())
 

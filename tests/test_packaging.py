@@ -18,6 +18,9 @@ def test_the_wheel_ships_every_query(tmp_path):
     expected = {f"supervision_dash/queries/{path.name}" for path in (ROOT / "queries").iterdir()
                 if path.suffix in (".sql", ".py")}
     assert expected and expected <= names
+    # the plain pages of an OAuth login (logged off, login error) ship too
+    assert {"supervision_dash/templates/logged_off.html",
+            "supervision_dash/templates/login_error.html"} <= names
 
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target",

@@ -58,7 +58,8 @@ def test_demo_generates_loads_and_serves(tmp_path, stop):
     html = page_of(process, port)
     assert "Peer support supervision" in html
     cached = sorted(path.name for path in (tmp_path / "cache").iterdir())
-    assert cached == ["demo-5000-7", "demo-5000-7.duckdb"]
+    # the demo audits its sessions (as anonymous) in a state folder beside its database
+    assert cached == ["demo-5000-7", "demo-5000-7.duckdb", "demo-5000-7.state"]
 
 
 def test_panel_serve_reads_the_database_from_the_environment(tmp_path, stop):

@@ -21,6 +21,7 @@ import panel as pn
 import param
 
 from ..state import ProgramState
+from .style import Table
 
 WATCHED = ("as_of", "site", "supervisor_id", "peer_id", "measure")
 SPINNER_AFTER_S = 0.15
@@ -44,6 +45,9 @@ class View(pn.viewable.Viewer):
         self._current = 0
         self._layout = self._build()
         self._layout.css_classes = [*self._layout.css_classes, "sd-view"]
+        for part in vars(self).values():  # every table the view keeps tells the state of a download
+            if isinstance(part, Table):
+                part.on_download = state.downloaded
         watched = [name for name in self.watched if name in state.param]
         if watched:
             state.param.watch(self._filters_changed, watched)

@@ -153,7 +153,8 @@ class Chart(pn.viewable.Viewer):
 
 class Table(pn.viewable.Viewer):
     """A sortable Tabulator with a button that downloads the whole table as CSV (not just the
-    visible page), and an empty state in place of an empty table."""
+    visible page), and an empty state in place of an empty table. `on_download(filename,
+    frame)`, when set, is told of every download (the view sets it to its state's)."""
 
     def __init__(self, name: str, empty_message: str = "Nothing to show.", page_size: int = 15,
                  wrap: tuple[str, ...] = ("detail", "message"), **tabulator):
@@ -161,6 +162,7 @@ class Table(pn.viewable.Viewer):
         self.table_name = name
         self.empty_message = empty_message
         self.frame = pd.DataFrame()
+        self.on_download = None
         self.tabulator = pn.widgets.Tabulator(
             pd.DataFrame(), pagination="remote", page_size=page_size, disabled=True,
             show_index=False, sizing_mode="stretch_width", layout="fit_data_stretch",
@@ -168,7 +170,7 @@ class Table(pn.viewable.Viewer):
             formatters={column: {"type": "textarea"} for column in wrap},  # long text wraps
             widths={column: 300 for column in wrap}, **tabulator)
         self.download = pn.widgets.FileDownload(
-            callback=lambda: csv_bytes(self.frame), filename=f"{name}.csv",
+            callback=self._download, filename=f"{name}.csv",
             label="Download CSV", width=170)
         self.placeholder = empty(empty_message)
         for part in (self.download, self.tabulator, self.placeholder):
@@ -176,6 +178,11 @@ class Table(pn.viewable.Viewer):
         self._layout = pn.Column(self.download, self.tabulator, self.placeholder,
                                  sizing_mode="stretch_width", min_height=40,
                                  css_classes=["sd-table"])
+
+    def _download(self) -> io.BytesIO:
+        if self.on_download:
+            self.on_download(self.download.filename, self.frame)
+        return csv_bytes(self.frame)
 
     def show(self, frame: pd.DataFrame, empty_message: str | None = None) -> None:
         self.frame = frame
