@@ -20,10 +20,9 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-import duckdb
 
 from .settings import Settings
-from .warehouse import Warehouse
+from .warehouse import Warehouse, WarehouseError
 
 
 ROLES = ("supervisor", "leadership")
@@ -113,7 +112,7 @@ class ServedDatabase:
         with self._lock:
             try:
                 version = self._open_current()
-            except (OSError, ValueError, duckdb.Error):  # not a whole database: keep the last
+            except (OSError, WarehouseError):  # not a whole database: keep the last
                 version = self._versions[-1]
             version.leases += 1
             return Lease(self, version)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import pytest
 
+from supervision_dash.catalogue import ParameterError
+
 from supervision_dash import load
 from supervision_dash.served import ServedDatabase
 from supervision_dash.settings import Settings
@@ -98,7 +100,8 @@ def test_a_state_narrowed_to_some_peers_offers_and_reads_only_them(audited):
     assert sorted(state.participants()["participant_id"]) == ["A1", "A3"]
     with pytest.raises(ValueError):
         state.peer_id = "PR2"  # not a choice: param refuses it
-    assert sorted(state.participants("PR2")["participant_id"]) == []  # and the query too
+    with pytest.raises(ParameterError, match="the choices are PR1, PR3$"):
+        state.participants("PR2")  # and the query refuses it, naming only the allowed peers
 
 
 def test_every_read_filter_change_download_and_packet_is_audited(audited):

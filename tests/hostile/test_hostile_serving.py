@@ -148,7 +148,7 @@ def no_serving(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("the server would have started")
 
-    monkeypatch.setattr("supervision_dash.app.serve", refuse)
+    monkeypatch.setattr("supervision_dash.service.serve", refuse)
 
 
 @pytest.mark.parametrize("case", list(UNREADABLE))
