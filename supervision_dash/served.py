@@ -20,7 +20,6 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-
 from .settings import Settings
 from .warehouse import Warehouse, WarehouseError
 
