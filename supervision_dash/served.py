@@ -46,6 +46,11 @@ class Version:
             self.identity = _identity(link)
             self.warehouses = {role: Warehouse(link, role=role, settings=settings)
                                for role in ROLES}
+            for warehouse in self.warehouses.values():
+                warehouse.database = path  # its name in messages, not the link's
+        except WarehouseError as error:  # say it of the database, not of the link
+            raise WarehouseError(str(error).replace(str(link), str(path)).replace(
+                link.name, path.name)) from None
         finally:
             if link != path:
                 link.unlink()

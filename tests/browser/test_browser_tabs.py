@@ -48,16 +48,23 @@ def test_every_tab_opens_without_an_error(tour):
         shown = ERROR_WORDS.findall(text)
         assert not shown, f"{tab} shows {shown}: {text[:3000]}"
     assert dashboard.problems == []
-    assert not re.search(r"Traceback|ERROR|Exception", server_errors(tour["server_log"]))
+    errors = server_errors(tour["server_log"])
+    assert not re.search(r"Traceback|ERROR|Exception", errors), errors
 
 
 def server_errors(log: str) -> str:
     """The server's log without the reports of a page that closed while the server was still
     sending to it (other tests share this server and close their pages): Tornado logs those
-    as a never-retrieved WebSocketClosedError, which is no fault of the dashboard."""
-    reports = re.split(r"\n(?=\S)(?!future:|Traceback|During handling|tornado\.)", log)
+    as a never-retrieved WebSocketClosedError, and when Bokeh's keep-alive ping finds the
+    socket closed first (bokeh/server/tornado.py `_keep_alive` → `client_lost` detaches the
+    session) Tornado's later `WSHandler.on_close` fails `assert self._session is not None` in
+    bokeh/server/connection.py. Neither is a fault of the dashboard; every other report is."""
+    reports = re.split(r"\n(?=\S)(?!future:|Traceback|During handling|tornado\.|HTTPServerRequest"
+                       r"|AssertionError)", log)
     return "\n".join(report for report in reports if "WebSocketClosedError" not in report
-                     and "connection was closed" not in report)
+                     and "connection was closed" not in report
+                     and not ("in on_close" in report
+                              and "assert self._session is not None" in report))
 
 
 def test_the_dashboard_fetches_nothing_from_outside_the_server(tour):
