@@ -10,7 +10,7 @@ program settings, every site, supervisor and peer) and the same output columns:
     fidelity_scores(tables)  queries/fidelity_scores.sql (with fidelity_domains.sql)
     outcome_change(tables)   queries/outcome_change.sql
 
-They follow DESIGN.md §3 and the choices each query's header documents, not the SQL's
+They follow docs/metrics.md and the choices each query's header documents, not the SQL's
 tricks. One deliberate detail: numbers shown "to 2 decimals" are rounded as SQL's round() does
 (halves away from zero, on the exact stored value: see round_half_up), so 3.125 is 3.13 and
 7.225 (stored as 7.22499…) is 7.22 in both.

@@ -1,4 +1,4 @@
-"""The extract contract of DESIGN.md §2, as data.
+"""The extract contract (README, "The extract contract"), as data.
 
 Validation, the loader, the synthetic generator and the README's contract table all read this
 module, so a rule changes in one place. Bump CONTRACT_VERSION when a rule changes.

@@ -1,4 +1,4 @@
-"""Program settings (DESIGN.md §3.7) and the outcome instruments (§3.5).
+"""Program settings and the outcome instruments (README, "Settings"; docs/metrics.md#outcomes).
 
 Every threshold a metric uses is a setting here, so a program can change what a flag means
 without touching SQL. Queries receive them as bound parameters named like the settings.
@@ -76,7 +76,7 @@ class SettingsError(ValueError):
 
 
 class Settings(param.Parameterized):
-    """The thresholds behind every metric, with the defaults of DESIGN.md §3."""
+    """The thresholds behind every metric, with the defaults the README's settings table lists."""
 
     sanctioned_start = param.String("08:00", regex=_CLOCK, doc=(
         "Start of sanctioned contact hours (HH:MM, inclusive)."))

@@ -1,4 +1,4 @@
-"""A seeded, deterministic synthetic extract that looks like a real program's (DESIGN.md §2).
+"""A seeded, deterministic synthetic extract that looks like a real program's (the README's contract).
 
 Nothing here describes a real person: IDs are sequential pseudonyms and every value is drawn
 from the distributions below. One knob, the number of contacts, scales the program from a few

@@ -1,5 +1,5 @@
-"""appointment_adherence and goal_attainment, against answers worked out by hand (DESIGN.md
-§3.4). Both count the participants now assigned to each peer.
+"""appointment_adherence and goal_attainment, against answers worked out by hand
+(docs/metrics.md#appointment_adherence, #goal_attainment). Both count the participants now assigned to each peer.
 
 as_of 2024-06-30. The default appointment window is the 90 days ending as_of: 04-02 (as_of − 89:
 30 days back to 05-31, 61 to 04-30, 89 to 04-02) … 06-30.

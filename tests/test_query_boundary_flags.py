@@ -1,4 +1,4 @@
-"""boundary_flags, against answers worked out by hand (DESIGN.md §3.2).
+"""boundary_flags, against answers worked out by hand (docs/metrics.md#boundary-and-safety-flags).
 
 Unless a test says otherwise, as_of is Friday 2024-06-28: the contact window is the 7 days
 06-22 (a Saturday) … 06-28, the concentration window the 28 days 06-01 … 06-28, the supervision

@@ -1,4 +1,4 @@
-"""caseload, against answers worked out by hand (DESIGN.md §3.1).
+"""caseload, against answers worked out by hand (docs/metrics.md#caseload).
 
 as_of 2024-06-30 (a Sunday): this week is 06-24 00:00 … 06-30 23:59, the prior four weeks
 05-27 … 06-23, the 28-day window 06-03 … 06-30, the 30-day not-seen window 06-01 … 06-30.

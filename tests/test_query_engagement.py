@@ -1,4 +1,4 @@
-"""engagement, against answers worked out by hand (DESIGN.md §3.4).
+"""engagement, against answers worked out by hand (docs/metrics.md#engagement).
 
 as_of 2024-06-20 and months=3: April (04-01 … 04-30), May (05-01 … 05-31) and June, partial
 (06-01 … 06-20). By peer there is one row per peer at the peer's site: PR1 and PR2 at North,

@@ -1,4 +1,4 @@
-"""equity, against answers worked out by hand (DESIGN.md §3.6).
+"""equity, against answers worked out by hand (docs/metrics.md#equity).
 
 as_of 2024-06-30; the not-seen window is the 30 days 2024-06-01 … 2024-06-30. Active on as_of:
 E1, E2, E4, E5, E6 (E3 is discharged on as_of, E7 enrolled the day after). Engaged: E1 (seen on

@@ -1,4 +1,4 @@
-"""escalations, against answers worked out by hand (DESIGN.md §3.4).
+"""escalations, against answers worked out by hand (docs/metrics.md#escalations).
 
 as_of 2024-06-28: the default window is the 28 days 06-01 … 06-28. Hours run from the moment
 the contact began to escalated_at; 24 hours exactly is in time.

@@ -1,4 +1,4 @@
-"""fidelity_domains and fidelity_scores, against answers worked out by hand (DESIGN.md §3.3).
+"""fidelity_domains and fidelity_scores, against answers worked out by hand (docs/metrics.md#fidelity).
 
 as_of 2024-06-30 (the tests also ask about 06-29 and 07-01, the extract's first and last contact
 days; fidelity reads no contacts). Domains: choice, safety, trust. A total is the mean of the

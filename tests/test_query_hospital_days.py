@@ -1,4 +1,4 @@
-"""hospital_days, against answers worked out by hand (DESIGN.md §3.4, after Sledge et al. 2011).
+"""hospital_days, against answers worked out by hand (docs/metrics.md#hospital_days, after Sledge et al. 2011).
 
 as_of 2024-12-31, window 180 days: as_of − 180 = 2024-07-04 (27 days of July after the 4th,
 then 31 + 30 + 31 + 30 + 31 = 180), so a participant enrolled on or before 07-04 counts.

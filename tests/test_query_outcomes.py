@@ -1,4 +1,4 @@
-"""outcome_change and outcome_summary, against answers worked out by hand (DESIGN.md §3.5).
+"""outcome_change and outcome_summary, against answers worked out by hand (docs/metrics.md#outcomes).
 
 as_of is 2024-06-30 throughout. P01–P03 are enrolled on 2024-03-01, so their baseline window
 opens on 2024-01-31 (30 days before: 29 days of February 2024 plus March 1st's day before);

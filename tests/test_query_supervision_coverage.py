@@ -1,4 +1,4 @@
-"""supervision_coverage, against answers worked out by hand (DESIGN.md §3.4).
+"""supervision_coverage, against answers worked out by hand (docs/metrics.md#supervision_coverage).
 
 as_of 2024-06-30: the 28-day window is 06-03 (as_of − 27) … 06-30; 06-02 (as_of − 28) is out.
 A peer is overdue with more than 14 days since the last session, or with none. The extract's

@@ -1,7 +1,7 @@
 """Outcomes: who reliably improved, how scores moved since enrolment, hospital use before and
 after, appointments kept and goals reached.
 
-The measure comes from the sidebar. Reliable change follows DESIGN.md §3.5 (recovered for PHQ9
+The measure comes from the sidebar. Reliable change follows docs/metrics.md#reliable-change (recovered for PHQ9
 and GAD7); trajectories draw each participant's scores faintly and the median by month since
 enrolment boldly, so a supervisor sees the program's direction without singling anyone out.
 """

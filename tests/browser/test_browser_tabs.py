@@ -86,8 +86,8 @@ def test_every_tab_shows_each_of_its_tables_or_says_why_not(tour):
 
 
 def test_outcomes_says_which_optional_tables_the_extract_lacks(tour):
-    """The tiny extract has no admissions, appointments or goals table (DESIGN.md §2: a view
-    whose table is absent says so): the Outcomes tab says so for each, rather than a table of
+    """The tiny extract has no admissions, appointments or goals table (the README's contract:
+    a view whose table is absent says so): the Outcomes tab says so for each, rather than a table of
     dashes with no explanation."""
     shown = tour["empty_states"]["Outcomes"]
     for table in ("admissions", "appointments", "goals"):
