@@ -373,17 +373,6 @@ class Warehouse:
         """Read-only SQL over the extract's tables; values go in as $name parameters."""
         if self.role == "leadership":
             raise LeadershipError("ad-hoc SQL is not available in the leadership role")
-        return self._run(text, params)
-
-    def _notes(self, sql: str) -> list[str]:
-        absent = [table for table in OPTIONAL_TABLES if table not in self.present_tables
-                  and re.search(rf"\b(FROM|JOIN)\s+{table}\b", sql, re.I)]
-        return [f"no {table} extract loaded" for table in absent]
-
-    def sql(self, text: str, **params) -> pd.DataFrame:
-        """Read-only SQL over the extract's tables; values go in as $name parameters."""
-        if self.role == "leadership":
-            raise LeadershipError("ad-hoc SQL is not available in the leadership role")
         if self._allowed_peers is not None:
             raise PermissionError("ad-hoc SQL is not narrowed to the peers a handle may see: "
                                   "it is refused on a scoped handle")
