@@ -112,10 +112,8 @@ ACTIVITIES = (
     "wellness_skills", "goal_planning", "social_support", "other",
 )
 RATER_ROLES = ("supervisor", "self", "participant", "external")
-# The participant survey's items, each a statement answered 1 (strongly disagree) to 5
-# (strongly agree): peer support was useful; I was treated with respect; I feel hopeful; I feel
-# I belong; I felt safe; my culture was respected; I am in control of my recovery; I would
-# recommend it to someone like me.
+# The participant survey's items, each a statement answered from 1 (strongly disagree) to 5
+# (strongly agree); docs/metrics.md ("The survey") words each one.
 FEEDBACK_ITEMS = ("useful", "respected", "hopeful", "belonging", "safe", "culturally_respected",
                   "in_control", "would_recommend")
 
