@@ -109,6 +109,11 @@ class ProgramState(param.Parameterized):
     def outcome_medians(self) -> pd.DataFrame:
         return self.query("outcome_medians", measure=self.measure)
 
+    def participant_feedback(self, by: str = "program") -> pd.DataFrame:
+        """Survey answers item by item (the 90 days ending as_of), for the scope as a whole
+        (program), by site or by peer."""
+        return self.query("participant_feedback", by=by)
+
     def data_quality(self) -> pd.DataFrame:
         return self.warehouse.query("data_quality")
 
@@ -211,3 +216,12 @@ class ReviewState(ProgramState):
 
     def goals(self) -> pd.DataFrame:
         return self.query("goal_attainment")
+
+    def training_currency(self) -> pd.DataFrame:
+        return self.query("training_currency")
+
+    def mentoring(self) -> pd.DataFrame:
+        return self.query("mentoring")
+
+    def peer_development(self) -> pd.DataFrame:
+        return self.query("peer_development")
