@@ -32,6 +32,13 @@ ITEM_WORDS = {
 FEW_RESPONDENTS = 10  # fewer than this: the note asks for care in reading the item
 ANSWER_COLOURS = {"disagree (1-2)": OKABE_ITO["orange"], "agree (4-5)": OKABE_ITO["blue"]}
 NO_ANSWERS = "No survey answers in this window."
+TITLES = {
+    "site": "Site", "peer_id": "Peer", "item": "Item", "respondents": "Respondents",
+    "agreeing": "Agree (4-5)", "neutral": "Neither (3)", "disagreeing": "Disagree (1-2)",
+    "share_agreeing": "Share agreeing", "share_disagreeing": "Share disagreeing",
+    "mean_score": "Mean (1-5)", "participants": "Participants",
+    "response_rate": "Response rate", "figures_note": "Not shown because",
+}
 
 
 def item_label(row) -> str:
@@ -58,8 +65,8 @@ def diverging_bars(items: pd.DataFrame, title: str) -> hv.Element:
     absolute = CustomJSTickFormatter(code="return Math.abs(tick) + '%'")
     return hv.Bars(data, ["item", "answer"], ["percent", "respondents", "mean_score"]).opts(
         stacked=True, invert_axes=True, cmap=ANSWER_COLOURS, tools=["hover"],
-        responsive=True, height=60 + 34 * len(shown), ylim=(-100, 100), xformatter=absolute,
-        xlabel="", ylabel="← disagree · % of respondents · agree →", legend_position="top_right",
+        responsive=True, height=110 + 34 * len(shown), ylim=(-100, 100), xformatter=absolute,
+        xlabel="", ylabel="← disagree · % of respondents · agree →", legend_position="right",
         title=title)
 
 
@@ -85,7 +92,8 @@ class VoiceBase(View):
         self.placeholder = empty("")
         self.chart = Chart(sizing_mode="stretch_width")
         self.few = pn.pane.HTML(css_classes=["sd-note"], sizing_mode="stretch_width")
-        self.table = Table("participant_feedback", NO_ANSWERS, wrap=("figures_note",))
+        self.table = Table("participant_feedback", NO_ANSWERS, wrap=("figures_note",),
+                           titles=TITLES)
         return pn.Column(self.intro, self.placeholder, self.chart, self.few, *self._controls(),
                          self.table, sizing_mode="stretch_width")
 
@@ -163,6 +171,7 @@ class ProgramVoiceView(VoiceBase):
             f"&lt;{settings.min_cell_size}, and a share or rate over fewer is not shown (n/s).")
         where = "The program" if self.state.site == ALL else f"Site {self.state.site}"
         self._show_items(program, f"{where}: agreeing and disagreeing, item by item")
-        # each frame carries its own suppressed cells: write them as <11 before joining
-        self.table.show(pd.concat([for_display(program), for_display(by_site)],
-                                  ignore_index=True), why_empty(program, NO_ANSWERS))
+        # each frame carries its own suppressed cells: write them as <11 before joining; no row
+        # is a peer's, so the peer column goes
+        rows = pd.concat([for_display(program), for_display(by_site)], ignore_index=True)
+        self.table.show(rows.drop(columns="peer_id"), why_empty(program, NO_ANSWERS))

@@ -32,7 +32,7 @@ def training_line(row, warning_days: int) -> str:
                                   int(row.courses))
     if expired or expiring:
         parts = ([f"<b>{expired} expired</b>"] if expired else []) + (
-            [f"{expiring} expiring within {warning_days} days"] if expiring else [])
+            [f"{expiring} due in {warning_days} days"] if expiring else [])
         text = " · ".join(parts)
     else:
         text = f"all {courses} current" if courses else "none recorded"
@@ -49,7 +49,8 @@ def mentoring_line(row) -> str:
         mentor = escape_html(row.mentor_peer_id) if pd.notna(row.mentor_peer_id) else "paired"
         parts.append(f"mentor {mentor} ({int(row.months_paired)} mo)")
     if pd.notna(row.mentees):
-        parts.append(f"mentors {escape_html(row.mentees)}")
+        several = ";" in row.mentees
+        parts.append(f"mentee{'s' if several else ''} {escape_html(row.mentees)}")
     text = " · ".join(parts) or "no pairing"
     return f'<div class="sd-line sd-mentoring">Mentoring: {text}</div>'
 
