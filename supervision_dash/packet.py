@@ -4,9 +4,10 @@ It needs no server and no network: styles are inline and the two charts are SVG 
 the file opens offline, prints cleanly, and stays small. It carries the week's per-peer summary,
 the flags to discuss with their sentences, fidelity (supervisor and self side by side), the
 participants not seen lately, and prompts on training (courses expired or expiring before the
-next meeting) and mentoring (new peers without a mentor); it is dated, names the supervisor and the extract it came from,
-and says "contains protected health information" whenever it lists participant IDs. The same
-file comes from `supervision-dash report` and from the weekly review page's download button.
+next meeting) and mentoring (new peers without a mentor); it is dated, names the supervisor and
+the extract it came from, and says "contains protected health information" whenever it lists
+participant IDs. The same file comes from `supervision-dash report` and from the weekly review
+page's download button.
 """
 
 from __future__ import annotations

@@ -109,10 +109,11 @@ class ProgramState(param.Parameterized):
     def outcome_medians(self) -> pd.DataFrame:
         return self.query("outcome_medians", measure=self.measure)
 
-    def participant_feedback(self, by: str = "program") -> pd.DataFrame:
-        """Survey answers item by item (the 90 days ending as_of), for the scope as a whole
-        (program), by site or by peer."""
-        return self.query("participant_feedback", by=by)
+    def participant_feedback(self, by: str = "program", days: int = 90) -> pd.DataFrame:
+        """Survey answers item by item in the ``days`` days ending as_of, for the scope as a
+        whole (program), by site or by peer."""
+        return self.query("participant_feedback", by=by,
+                          start=self.as_of - dt.timedelta(days=days - 1))
 
     def data_quality(self) -> pd.DataFrame:
         return self.warehouse.query("data_quality")

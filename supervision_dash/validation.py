@@ -3,9 +3,10 @@
 All checks run inside DuckDB over the staged tables: the reader's rejected lines (a value that
 does not parse, a line of the wrong shape, bytes that are not UTF-8), then one pass per table
 for the row rules (required, allowed values, ranges, dates inside the accepted span, ordering,
-two columns that must differ, NUL bytes, time zones, identifier-shaped values), then uniqueness and the references between
-tables. A rule reports how many lines broke it and the first few. No message ever carries a
-value from the extract: DuckDB's own error messages may quote one, so they are never shown.
+two columns that must differ, NUL bytes, time zones, identifier-shaped values), then uniqueness
+and the references between tables. A rule reports how many lines broke it and the first few. No
+message ever carries a value from the extract: DuckDB's own error messages may quote one, so
+they are never shown.
 """
 
 from __future__ import annotations

@@ -123,7 +123,8 @@ def test_the_packet_prompts_training_due_before_the_next_meeting_and_new_peers_a
     listed = re.findall(r"<tr><td>(PR\d)</td><td>([^<]+)</td><td>([\d-]+)</td><td>([^<]+)</td>",
                         section)
     assert listed == [
-        ("PR1", "Ethics and confidentiality", "2024-06-20", "expired 10 days before the week's end"),
+        ("PR1", "Ethics and confidentiality", "2024-06-20",
+         "expired 10 days before the week's end"),
         ("PR1", "Safety planning", "2024-07-07", "expires 7 days after the week's end"),
         ("PR2", "Ethics and confidentiality", "2024-06-30", "expired on the week's last day")]
     assert "De-escalation" not in section and "PR3" not in section

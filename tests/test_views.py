@@ -429,7 +429,8 @@ def developing(warehouse_of):
 def test_the_cards_carry_a_line_for_training_and_one_for_mentoring(developing):
     view = WeeklyReview(ReviewState(developing, supervisor_id="SV1"))
     pr1, pr2 = view.cards.object.split('<div class="sd-card"')[1:]
-    assert ('<div class="sd-line sd-training">Training: <b>1 expired</b> · 1 due in 60 days</div>') in pr1
+    assert ('<div class="sd-line sd-training">Training: <b>1 expired</b> · 1 due in 60 '
+            'days</div>') in pr1
     assert '<div class="sd-line sd-mentoring">Mentoring: mentee PR2</div>' in pr1
     assert "Training: all 1 current" in pr2
     assert "Mentoring: mentor PR1 (3 mo)" in pr2
@@ -543,3 +544,17 @@ def test_the_workforce_page_counts_training_and_mentoring_per_site(developing):
         ("North", "with a course expiring soon"): 1, ("South", "with a course expiring soon"): 0,
         ("North", "new, without a mentor"): 0, ("South", "new, without a mentor"): 1}
     assert "within 60 days; peers hired in the last 180 days" in screen.text
+
+
+def test_the_voice_page_widens_its_window(voices):
+    """Over the 365 days ending 06-30, A6's answer of 04-01 counts: useful 1, 4, 3, 2, 5, 5
+    and B2's 5: 4 of 7 agree (57.1%), 2 disagree (28.6%); A7, discharged on 04-02, was active
+    in the window: 12 participants, 7 of them (58%) answered."""
+    view = VoiceView(ReviewState(voices))
+    view.window.value = 365
+    [[bars]] = on_screen(view).plots
+    useful = {answer: percent for item, answer, percent in
+              zip(bars["item"], bars["answer"], bars["percent"], strict=True)
+              if item == "Useful (n=7, 58% responded)"}
+    assert useful == {"disagree (1-2)": -28.6, "agree (4-5)": 57.1}
+    assert "Survey answers of the 365 days Sun 02 Jul 2023 – Sun 30 Jun 2024" in view.intro.object

@@ -1,10 +1,10 @@
 """Caseload: every peer in scope against capacity, and a drill-down to one peer's participants.
 
 The table sorts by any column and downloads whole, and carries each peer's courses expired or
-expiring and their mentoring when the extract has those tables; the plot shows utilisation (a bar per peer,
-or the spread of utilisation when there are too many peers for bars); choosing a peer — in the
-list or by clicking a row — lists that peer's active participants by pseudonymous ID, their last
-contact and open flags, the longest unseen first.
+expiring and their mentoring when the extract has those tables; the plot shows utilisation (a
+bar per peer, or the spread of utilisation when there are too many peers for bars); choosing a
+peer — in the list or by clicking a row — lists that peer's active participants by pseudonymous
+ID, their last contact and open flags, the longest unseen first.
 """
 
 from __future__ import annotations

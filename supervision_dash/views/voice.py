@@ -32,6 +32,8 @@ ITEM_WORDS = {
 FEW_RESPONDENTS = 10  # fewer than this: the note asks for care in reading the item
 ANSWER_COLOURS = {"disagree (1-2)": OKABE_ITO["orange"], "agree (4-5)": OKABE_ITO["blue"]}
 NO_ANSWERS = "No survey answers in this window."
+# Windows a page offers, each ending on the chosen day: a quarter's survey, two, or four.
+WINDOWS = {"90 days": 90, "182 days": 182, "365 days": 365}
 TITLES = {
     "site": "Site", "peer_id": "Peer", "item": "Item", "respondents": "Respondents",
     "agreeing": "Agree (4-5)", "neutral": "Neither (3)", "disagreeing": "Disagree (1-2)",
@@ -88,23 +90,28 @@ class VoiceBase(View):
     title = "Participant voice"
 
     def _build(self):
+        self.window = pn.widgets.RadioButtonGroup(label="Answers of the last", options=WINDOWS,
+                                                  value=90)
+        self.window.param.watch(self._filters_changed, "value")
         self.intro = pn.pane.HTML(css_classes=["sd-note"], sizing_mode="stretch_width")
         self.placeholder = empty("")
         self.chart = Chart(sizing_mode="stretch_width")
         self.few = pn.pane.HTML(css_classes=["sd-note"], sizing_mode="stretch_width")
         self.table = Table("participant_feedback", NO_ANSWERS, wrap=("figures_note",),
                            titles=TITLES)
-        return pn.Column(self.intro, self.placeholder, self.chart, self.few, *self._controls(),
+        return pn.Column(pn.Row(pn.pane.HTML("<b>Answers of the last</b>"), self.window),
+                         self.intro, self.placeholder, self.chart, self.few, *self._controls(),
                          self.table, sizing_mode="stretch_width")
 
     def _controls(self) -> list:
         return []
 
     def _intro(self, extra: str) -> str:
-        settings, as_of = self.state.settings, self.state.as_of
-        start = as_of - dt.timedelta(days=89)
-        return (f"Survey answers of the 90 days {fmt_date(start)} – {fmt_date(as_of)}. Bars: "
-                "the share who disagreed (1 or 2) to the left, who agreed (4 or 5) to the "
+        settings, as_of, days = self.state.settings, self.state.as_of, self.window.value
+        start = as_of - dt.timedelta(days=days - 1)
+        return (f"Survey answers of the {days} days {fmt_date(start)} – {fmt_date(as_of)} (a "
+                "participant who answered more than once counts once, with the latest answer). "
+                "Bars: the share who disagreed (1 or 2) to the left, who agreed (4 or 5) to the "
                 "right; the rest answered 3. Strengths first. An item's answers show only "
                 f"where at least {settings.min_peer_respondents} participants answered it. "
                 + extra)
@@ -131,9 +138,10 @@ class VoiceView(VoiceBase):
         return [pn.Row(pn.pane.HTML("<b>Table by</b>"), self.group)]
 
     def compute(self) -> dict:
-        scope = self.state.participant_feedback("program")
+        days = self.window.value
+        scope = self.state.participant_feedback("program", days)
         table = scope if self.group.value == "program" else \
-            self.state.participant_feedback(self.group.value)
+            self.state.participant_feedback(self.group.value, days)
         return {"scope": scope, "table": table}
 
     def show(self, data: dict) -> None:
@@ -160,8 +168,9 @@ class ProgramVoiceView(VoiceBase):
     watched = ("as_of", "site")
 
     def compute(self) -> dict:
-        return {"program": self.state.participant_feedback("program"),
-                "by_site": self.state.participant_feedback("site")}
+        days = self.window.value
+        return {"program": self.state.participant_feedback("program", days),
+                "by_site": self.state.participant_feedback("site", days)}
 
     def show(self, data: dict) -> None:
         program, by_site = data["program"], data["by_site"]
