@@ -194,3 +194,12 @@ def test_leadership_narrows_by_site_only_and_small_counts_hide(warehouse_of):
     for column in ("respondents", "agreeing", "participants", "share_agreeing", "mean_score",
                    "response_rate"):
         assert frame[column].isna().all(), column
+
+
+def test_the_minimum_is_never_below_five():
+    from supervision_dash.settings import SettingsError
+
+    with pytest.raises(SettingsError, match="min_peer_respondents"):
+        Settings.from_mapping({"feedback": {"min_peer_respondents": 4}})
+    assert Settings.from_mapping({"feedback": {"min_peer_respondents": 8}}
+                                 ).min_peer_respondents == 8
