@@ -4,7 +4,8 @@
 -- values in each optional column, and the rows with a date in any of their date or timestamp
 -- columns outside the expected range (after the day the extract was loaded, or before 1990),
 -- which usually point at a typing error in the source system; appointments are booked ahead, so
--- only theirs before 1990 count. Which column is a table's main date, which are dates and which
+-- only theirs before 1990 count, and a course expires ahead, so only its completion date can
+-- be too late. Which column is a table's main date, which are dates and which
 -- are optional is read from the contract, which the warehouse binds: a column the contract adds
 -- is profiled here. The load's own warnings (dropped columns, unknown files) are counted per
 -- table. The data-quality view lists them; this query takes no scope, because completeness is a
@@ -145,6 +146,44 @@ profile AS (
                  ) AS rows_outside_range,
                  avg((COLUMNS(*) IS NULL)::INT)
           FROM goals)
+    UNION ALL
+    SELECT 'feedback' AS table_name, first_date, last_date, rows_outside_range,
+           to_json(struct_pack(*COLUMNS(* EXCLUDE (first_date, last_date, rows_outside_range))))
+               AS empty_shares
+    FROM (SELECT min(COLUMNS($contract.feedback.date_column))::DATE AS first_date,
+                 max(COLUMNS($contract.feedback.date_column))::DATE AS last_date,
+                 count(*) FILTER (
+                     WHERE CAST(greatest(*COLUMNS($contract.feedback.date_columns)) AS DATE)
+                           > (SELECT loaded_on FROM loaded)
+                        OR least(*COLUMNS($contract.feedback.date_columns)) < DATE '1990-01-01'
+                 ) AS rows_outside_range,
+                 avg((COLUMNS(*) IS NULL)::INT)
+          FROM feedback)
+    UNION ALL
+    SELECT 'training' AS table_name, first_date, last_date, rows_outside_range,
+           to_json(struct_pack(*COLUMNS(* EXCLUDE (first_date, last_date, rows_outside_range))))
+               AS empty_shares
+    FROM (SELECT min(COLUMNS($contract.training.date_column))::DATE AS first_date,
+                 max(COLUMNS($contract.training.date_column))::DATE AS last_date,
+                 count(*) FILTER (
+                     WHERE least(*COLUMNS($contract.training.date_columns)) < DATE '1990-01-01'
+                        OR completed_on > (SELECT loaded_on FROM loaded)
+                 ) AS rows_outside_range,
+                 avg((COLUMNS(*) IS NULL)::INT)
+          FROM training)
+    UNION ALL
+    SELECT 'mentoring' AS table_name, first_date, last_date, rows_outside_range,
+           to_json(struct_pack(*COLUMNS(* EXCLUDE (first_date, last_date, rows_outside_range))))
+               AS empty_shares
+    FROM (SELECT min(COLUMNS($contract.mentoring.date_column))::DATE AS first_date,
+                 max(COLUMNS($contract.mentoring.date_column))::DATE AS last_date,
+                 count(*) FILTER (
+                     WHERE CAST(greatest(*COLUMNS($contract.mentoring.date_columns)) AS DATE)
+                           > (SELECT loaded_on FROM loaded)
+                        OR least(*COLUMNS($contract.mentoring.date_columns)) < DATE '1990-01-01'
+                 ) AS rows_outside_range,
+                 avg((COLUMNS(*) IS NULL)::INT)
+          FROM mentoring)
 ),
 warnings AS (
     SELECT table_name, count(*) AS load_warnings FROM extract_warnings GROUP BY table_name

@@ -23,12 +23,13 @@ from .views import PAGES
 from .views.engagement import EngagementView
 from .views.outcomes import ProgramOutcomesView
 from .views.style import OKABE_ITO, escape_html, fmt_date
+from .views.voice import ProgramVoiceView
 from .views.workforce import WorkforceView
 from .warehouse import Warehouse
 
 TITLE = "Peer support supervision"
 LEADERSHIP_TITLE = "Peer support program"
-LEADERSHIP_PAGES = (WorkforceView, EngagementView, ProgramOutcomesView)
+LEADERSHIP_PAGES = (WorkforceView, EngagementView, ProgramOutcomesView, ProgramVoiceView)
 URL_NAMES = {"as_of": "week", "site": "site", "supervisor_id": "supervisor", "peer_id": "peer",
              "measure": "measure"}
 

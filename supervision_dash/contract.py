@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from . import identifiers
 from .settings import BOUNDARY_CONCERNS, INSTRUMENTS, Settings
 
-CONTRACT_VERSION = "1.0"
+CONTRACT_VERSION = "1.1"  # 1.1: feedback, training and mentoring
 DEFAULT_CAPACITY = Settings.param.default_capacity.default
 
 # Contract type -> DuckDB storage type.
@@ -38,6 +38,8 @@ class Column:
     maximum: float | None = None
     references: str | None = None  # "table.column"
     not_before: str | None = None  # another column of the row this one may not precede
+    differs_from: str | None = None  # another column of the row this one may not equal
+    years_ahead: int = 1  # a date may fall this many years after the day of validation
     range_by: str | None = None  # the range comes from the instrument named in this column
     null_words: tuple[str, ...] = ()  # values that mean null (boundary_concern "none")
     note: str = ""  # extra wording for the README table
@@ -66,6 +68,10 @@ class Column:
             parts.append(f"≥ {format_number(self.minimum)}")
         if self.not_before:
             parts.append(f"≥ {self.not_before}")
+        if self.differs_from:
+            parts.append(f"≠ {self.differs_from}")
+        if self.years_ahead != 1:
+            parts.append(f"up to {self.years_ahead} years after the day of validation")
         if self.range_by:
             parts.append(f"inside the range of the instrument in {self.range_by}")
         if self.allowed:
@@ -106,6 +112,10 @@ ACTIVITIES = (
     "wellness_skills", "goal_planning", "social_support", "other",
 )
 RATER_ROLES = ("supervisor", "self", "participant", "external")
+# The participant survey's items, each a statement answered from 1 (strongly disagree) to 5
+# (strongly agree); docs/metrics.md ("The survey") words each one.
+FEEDBACK_ITEMS = ("useful", "respected", "hopeful", "belonging", "safe", "culturally_respected",
+                  "in_control", "would_recommend")
 
 TABLES: dict[str, Table] = {
     table.name: table
@@ -193,6 +203,31 @@ TABLES: dict[str, Table] = {
             Column("set_on", "date", required=True),
             Column("achieved_on", "date", not_before="set_on"),
         ), unique_together=("participant_id", "goal_id"), date_column="set_on"),
+        Table("feedback", False, (
+            Column("participant_id", "text", key=True, required=True,
+                   references="participants.participant_id"),
+            Column("peer_id", "text", key=True, references="peers.peer_id",
+                   note="the peer the answer is about; empty: the survey names no peer"),
+            Column("surveyed_on", "date", required=True),
+            Column("item", "text", required=True, allowed=FEEDBACK_ITEMS),
+            Column("score", "integer", required=True, minimum=1, maximum=5,
+                   note="5 = strongly agree"),
+        ), date_column="surveyed_on"),
+        Table("training", False, (
+            Column("peer_id", "text", key=True, required=True, references="peers.peer_id"),
+            Column("course", "text", required=True, note="free text, e.g. `Safety planning`"),
+            Column("completed_on", "date", required=True),
+            Column("expires_on", "date", not_before="completed_on", years_ahead=5,
+                   note="null = does not expire"),
+        ), date_column="completed_on"),
+        Table("mentoring", False, (
+            Column("mentor_peer_id", "text", key=True, required=True,
+                   references="peers.peer_id"),
+            Column("mentee_peer_id", "text", key=True, required=True,
+                   references="peers.peer_id", differs_from="mentor_peer_id"),
+            Column("started_on", "date", required=True),
+            Column("ended_on", "date", not_before="started_on", note="null = still paired"),
+        ), date_column="started_on"),
     )
 }
 

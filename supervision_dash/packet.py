@@ -2,10 +2,12 @@
 
 It needs no server and no network: styles are inline and the two charts are SVG drawn here, so
 the file opens offline, prints cleanly, and stays small. It carries the week's per-peer summary,
-the flags to discuss with their sentences, fidelity (supervisor and self side by side), and the
-participants not seen lately; it is dated, names the supervisor and the extract it came from,
-and says "contains protected health information" whenever it lists participant IDs. The same
-file comes from `supervision-dash report` and from the weekly review page's download button.
+the flags to discuss with their sentences, fidelity (supervisor and self side by side), the
+participants not seen lately, and prompts on training (courses expired or expiring before the
+next meeting) and mentoring (new peers without a mentor); it is dated, names the supervisor and
+the extract it came from, and says "contains protected health information" whenever it lists
+participant IDs. The same file comes from `supervision-dash report` and from the weekly review
+page's download button.
 """
 
 from __future__ import annotations
@@ -128,6 +130,51 @@ def fidelity_svg(peers: pd.DataFrame, standard: float) -> str:
     return "".join(parts)
 
 
+NEXT_MEETING_DAYS = 7  # the packet's training prompts reach to the next weekly meeting
+
+
+def development_prompts(warehouse: Warehouse, scope: dict, week_ending: dt.date) -> str:
+    """The packet's prompts: courses expired, or expiring before the next meeting (in the 7
+    days after the week's end); new peers without a mentor. Each says when its extract is
+    absent."""
+    training = warehouse.query("training_currency", **scope)
+    before_next = pd.Timestamp(week_ending + dt.timedelta(days=NEXT_MEETING_DAYS))
+    due = training[training["expired"] | (training["expires_on"] <= before_next)]
+    due = due.assign(when=[_expiry_words(int(days)) for days in due["days_to_expiry"]])
+    mentoring = warehouse.query("mentoring", **scope)
+    waiting = mentoring[mentoring["needs_mentor"].fillna(False).astype(bool)]
+    waiting = waiting.assign(since=[(week_ending - hired.date()).days
+                                    for hired in waiting["hired_on"]])
+    return "".join([
+        "<h2>Training and mentoring</h2>",
+        '<p class="muted">Prompts for the conversation: courses expired or expiring before the '
+        f"next meeting (by {before_next:%a %d %b %Y}), and new peers still without a "
+        "mentor.</p>",
+        _table(due, {"peer_id": "Peer", "course": "Course", "expires_on": "Expires",
+                     "when": "When"},
+               empty=_absent(training, "No course expired or expiring before the next "
+                                       "meeting.")),
+        _table(waiting, {"peer_id": "Peer", "hired_on": "Hired", "since": "Days since hired"},
+               numeric={"since"},
+               empty=_absent(mentoring, "Every new peer has a mentor.")),
+    ])
+
+
+def _expiry_words(days: int) -> str:
+    """Days from the week's last day to a course's expiry, in words (0: it expired that day)."""
+    if days == 0:
+        return "expired on the week's last day"
+    count = f"{abs(days)} day{'s' if abs(days) != 1 else ''}"
+    return (f"expired {count} before the week's end" if days < 0
+            else f"expires {count} after the week's end")
+
+
+def _absent(frame: pd.DataFrame, otherwise: str) -> str:
+    """The note of an absent optional table ('No training extract loaded.') or ``otherwise``."""
+    notes = frame.attrs.get("notes") or []
+    return notes[0].capitalize() + "." if notes else otherwise
+
+
 def weekly_packet(warehouse: Warehouse, supervisor_id: str, week_ending: dt.date,
                   site: str | None = None) -> str:
     """The packet for one supervisor's week (the 7 days ending ``week_ending``) as HTML."""
@@ -188,6 +235,7 @@ def weekly_packet(warehouse: Warehouse, supervisor_id: str, week_ending: dt.date
         _table(unseen, {"participant_id": "Participant", "peer_id": "Peer",
                         "last_contact_on": "Last contact", "days_since_contact": "Days since"},
                numeric={"days_since_contact"}, empty="Everyone was seen."),
+        development_prompts(warehouse, scope, week_ending),
     ]
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
             f"<title>Weekly review {_e(supervisor_id)} {week_ending}</title>"

@@ -67,6 +67,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "fidelity": ("fidelity_standard", "fidelity_domain_floor"),
     "outcomes": ("baseline_window_days", "min_baselines_for_rci", "hospital_window_days"),
     "disclosure": ("min_cell_size", "suppress_staff_counts"),
+    "feedback": ("min_peer_respondents",),
+    "workforce": ("training_warning_days", "new_peer_days"),
 }
 INSTRUMENT_KEYS = ("reliable_change", "reliability", "caseness")
 
@@ -124,6 +126,13 @@ class Settings(param.Parameterized):
     suppress_staff_counts = param.Boolean(False, doc=(
         "Leadership views suppress small counts of peers (staff) too, as they do counts of "
         "participants."))
+    min_peer_respondents = param.Integer(5, bounds=(5, None), doc=(
+        "Participant feedback figures (share agreeing, mean score) are shown only for groups "
+        "with at least this many respondents to the item; 5 at least."))
+    training_warning_days = param.Integer(60, bounds=(1, 730), doc=(
+        "A course expires soon when its expiry falls in this many days after as_of."))
+    new_peer_days = param.Integer(180, bounds=(1, 3660), doc=(
+        "A peer hired in this many days ending as_of is new: without a mentor, a prompt."))
     instruments = param.Dict(default=dict(INSTRUMENTS), doc="Outcome instruments by code.")
 
     def __init__(self, **params):

@@ -149,6 +149,12 @@ class ProgramState(param.Parameterized):
     def outcome_medians(self) -> pd.DataFrame:
         return self.query("outcome_medians", measure=self.measure)
 
+    def participant_feedback(self, by: str = "program", days: int = 90) -> pd.DataFrame:
+        """Survey answers item by item in the ``days`` days ending as_of, for the scope as a
+        whole (program), by site or by peer."""
+        return self.query("participant_feedback", by=by,
+                          start=self.as_of - dt.timedelta(days=days - 1))
+
     def data_quality(self) -> pd.DataFrame:
         return self._read("data_quality")
 
@@ -253,3 +259,12 @@ class ReviewState(ProgramState):
 
     def goals(self) -> pd.DataFrame:
         return self.query("goal_attainment")
+
+    def training_currency(self) -> pd.DataFrame:
+        return self.query("training_currency")
+
+    def mentoring(self) -> pd.DataFrame:
+        return self.query("mentoring")
+
+    def peer_development(self) -> pd.DataFrame:
+        return self.query("peer_development")

@@ -10,7 +10,11 @@ participants who enrol and leave over the 18 months; contacts follow weekly rhyt
 preferred weekday, with group sessions, a few after-hours and extended contacts, boundary and
 safety concerns at low rates (some escalated late); fidelity episodes every quarter rated by the
 supervisor and by the peer; outcome trajectories that mostly improve, with noise; admissions,
-appointments and goals; a demographic mix with several languages.
+appointments and goals; a demographic mix with several languages. Participant voice and workforce
+development come last: a quarterly participant survey that a minority answers, mostly agreeing;
+courses renewed before they expire, with some lapsed; new peers paired with a mentor, some after
+a wait. They are drawn from a random stream of their own, so adding them left every other table
+of a seeded extract as it was, byte for byte.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from .contract import (
-    ACTIVITIES, AGE_BANDS, CONTACT_MODES, TABLES,
+    ACTIVITIES, AGE_BANDS, CONTACT_MODES, FEEDBACK_ITEMS, TABLES,
 )
 from .settings import BOUNDARY_CONCERNS, INSTRUMENTS
 
@@ -64,6 +68,21 @@ TRAJECTORIES = {
     "WHO5": (1.0, 9, 4, 3.0, 4.0), "RAS_R": (0.6, 75, 14, 9.0, 10.0),
     "QPR15": (0.4, 32, 10, 6.0, 7.0), "SWEMWBS": (0.2, 19, 4, 2.0, 3.0),
 }
+# Survey item: mean score (1-5) before a participant's and their peer's leanings.
+ITEM_MEANS = {"useful": 4.3, "respected": 4.5, "hopeful": 3.9, "belonging": 3.6, "safe": 4.4,
+              "culturally_respected": 4.2, "in_control": 3.8, "would_recommend": 4.3}
+assert tuple(ITEM_MEANS) == FEEDBACK_ITEMS
+SURVEY_RESPONSE = 0.3  # the share of active participants who answer a quarterly survey
+# Course: (share of peers who take it, days a completion is valid: None = it never expires).
+COURSES = {
+    "Peer specialist core training": (0.97, None),
+    "Ethics and confidentiality": (0.95, 365),
+    "Safety planning": (0.9, 730),
+    "De-escalation": (0.85, 365),
+    "Trauma-informed care": (0.9, 730),
+    "Suicide prevention": (0.7, 730),
+    "CPR and first aid": (0.6, 730),
+}
 DAY = np.timedelta64(1, "D")
 # The Monday on or before PERIOD_START (day 0, 1970-01-01, was a Thursday).
 FIRST_MONDAY = PERIOD_START - int((PERIOD_START.astype(int) - 4) % 7) * DAY
@@ -85,12 +104,19 @@ def generate(out: str | Path, contacts: int = 20_000, seed: int = 7, fmt: str = 
     try:
         writers["peers"].write(program["peers"])
         writers["participants"].write(program["participants"])
-        chunk_seeds = np.random.SeedSequence(seed).spawn(len(program["chunks"]))
+        streams = np.random.SeedSequence(seed)
+        chunk_seeds = streams.spawn(len(program["chunks"]))
+        # Voice and workforce tables draw from a stream spawned after the chunks' own, so that
+        # none of the tables before them changed when they were added.
+        voice_rng = np.random.default_rng(streams.spawn(1)[0])
+        writers["training"].write(_training(voice_rng, program))
+        writers["mentoring"].write(_mentoring(voice_rng, program))
         written = 0
         for chunk, chunk_seed in zip(program["chunks"], chunk_seeds, strict=True):
             chunk_rng = np.random.default_rng(chunk_seed)
             for name, table in _chunk_tables(chunk_rng, program, chunk, written).items():
                 writers[name].write(table)
+            writers["feedback"].write(_feedback(voice_rng, program, chunk))
             written += int(program["contact_counts"][chunk].sum())
             if progress:
                 progress(f"contacts {written:,} of {contacts:,}")
@@ -238,7 +264,7 @@ def _program(rng: np.random.Generator, contacts: int) -> dict:
         "peer_site": peer_site, "supervisor": supervisor, "participant_peer": participant_peer,
         "enrolled_on": enrolled_on, "discharged_on": discharged_on,
         "still_enrolled": still_enrolled, "first_day": first_day, "last_day": last_day,
-        "contact_counts": contact_counts, "n_peers": n_peers,
+        "contact_counts": contact_counts, "n_peers": n_peers, "hired": hired,
     }
 
 
@@ -492,3 +518,106 @@ def _supervision(rng, program, peers: np.ndarray) -> pa.Table:
         "duration_min": pa.array(np.where(individual, 60, 90)[keep].astype(np.int32)),
         "format": pa.array(np.where(individual, "individual", "group")[keep]),
     })
+
+
+def _training(rng, program) -> pa.Table:
+    """Each peer's course completions since hire: a first completion some weeks after hire,
+    then renewals around each expiry, mostly a little before it; now and then a course lapses
+    for a few months first, so some have expired at the end of the period and some expire
+    soon after it."""
+    hired = program["hired"]
+    peers, courses, completed, expires = [], [], [], []
+    for course, (share, valid_days) in COURSES.items():
+        takes = np.flatnonzero(rng.random(len(hired)) < share)
+        when = hired[takes] + rng.integers(10, 120, len(takes)) * DAY
+        while len(takes):
+            keep = when <= PERIOD_END
+            takes, when = takes[keep], when[keep]
+            peers.append(takes)
+            courses.append(np.full(len(takes), course))
+            completed.append(when)
+            if valid_days is None:
+                expires.append(np.full(len(takes), np.datetime64("NaT"), "datetime64[D]"))
+                break
+            expiry = when + valid_days * DAY
+            expires.append(expiry)
+            lapse = rng.random(len(takes)) < 0.15
+            delay = np.where(lapse, rng.integers(1, 150, len(takes)),
+                             -rng.integers(0, 45, len(takes)))
+            when = expiry + delay * DAY
+    order = np.lexsort((np.concatenate(completed), np.concatenate(peers)))
+    expiry = np.concatenate(expires)[order]
+    return pa.table({
+        "peer_id": program["peers"]["peer_id"].take(pa.array(np.concatenate(peers)[order])),
+        "course": pa.array(np.concatenate(courses)[order]),
+        "completed_on": _dates(np.concatenate(completed)[order]),
+        "expires_on": _masked(expiry.astype("datetime64[D]"), np.isnat(expiry)).cast(pa.date32()),
+    })
+
+
+def _mentoring(rng, program) -> pa.Table:
+    """Most peers are paired with an experienced peer of their site when they start, some
+    after a wait of one to four months, for four months to a year; a few experienced peers
+    take a refresher pairing in the last year. Pairings still running at the end of the
+    period have no end date."""
+    hired, site = program["hired"], program["peer_site"]
+    new_pair = rng.random(len(hired)) < 0.85
+    waited = rng.random(len(hired)) < 0.2
+    start = hired + np.where(waited, rng.integers(30, 120, len(hired)),
+                             rng.integers(0, 21, len(hired))) * DAY
+    refresher = ~new_pair & (rng.random(len(hired)) < 0.5)
+    start = np.where(refresher, PERIOD_END - rng.integers(10, 365, len(hired)) * DAY, start)
+    paired = (new_pair | refresher) & (start <= PERIOD_END)
+    mentees, mentors, starts = [], [], []
+    for mentee in np.flatnonzero(paired):
+        colleagues = np.flatnonzero((site == site[mentee]) & (np.arange(len(site)) != mentee))
+        experienced = colleagues[hired[colleagues] <= start[mentee] - 365 * DAY]
+        pool = experienced if len(experienced) else colleagues[hired[colleagues] < hired[mentee]]
+        if not len(pool):  # nobody at the site to pair with yet: the new peer waits
+            continue
+        mentees.append(mentee)
+        mentors.append(pool[rng.integers(0, len(pool))])
+        starts.append(start[mentee])
+    mentees, mentors = np.array(mentees, dtype=int), np.array(mentors, dtype=int)
+    started = np.array(starts, dtype="datetime64[D]")
+    ended = started + rng.integers(120, 365, len(started)) * DAY
+    peer_ids = program["peers"]["peer_id"]
+    return pa.table({
+        "mentor_peer_id": peer_ids.take(pa.array(mentors)),
+        "mentee_peer_id": peer_ids.take(pa.array(mentees)),
+        "started_on": _dates(started),
+        "ended_on": _masked(ended, ended > PERIOD_END).cast(pa.date32()),
+    })
+
+
+def _feedback(rng, program, chunk) -> pa.Table:
+    """The quarterly participant survey (in February, May, August and November): a minority of
+    the participants active on their survey day answer it, about their assigned peer or, on one
+    form in ten, naming no peer; mostly agreeing, each participant and each peer leaning their
+    own way; now and then an item is skipped."""
+    quarters = np.arange(np.datetime64(PERIOD_START, "M"), np.datetime64(PERIOD_END, "M") + 1, 3)
+    peer_lean = rng.normal(0, 0.3, program["n_peers"])
+    frames = []
+    for quarter in quarters:
+        day = quarter.astype("datetime64[D]") + rng.integers(0, 28, len(chunk)) * DAY
+        active = ((program["enrolled_on"][chunk] <= day)
+                  & (program["still_enrolled"][chunk] | (program["discharged_on"][chunk] > day))
+                  & (day <= PERIOD_END))
+        answers = np.flatnonzero(active & (rng.random(len(chunk)) < SURVEY_RESPONSE))
+        who, item = _repeat(answers, np.full(len(answers), len(FEEDBACK_ITEMS)))
+        lean = rng.normal(0, 0.5, len(answers))
+        peer = program["participant_peer"][chunk[who]]
+        level = (np.array(list(ITEM_MEANS.values()))[item] + np.repeat(lean, len(ITEM_MEANS))
+                 + peer_lean[peer] + rng.normal(0, 0.7, len(who)))
+        named = np.repeat(rng.random(len(answers)) < 0.9, len(ITEM_MEANS))
+        kept = rng.random(len(who)) >= 0.04
+        frames.append(pa.table({
+            "participant_id": program["participants"]["participant_id"].take(
+                pa.array(chunk[who][kept])),
+            "peer_id": _masked(np.asarray(program["peers"]["peer_id"].take(
+                pa.array(peer[kept]))), ~named[kept]),
+            "surveyed_on": _dates(day[who][kept]),
+            "item": pa.array(np.array(FEEDBACK_ITEMS)[item[kept]]),
+            "score": pa.array(np.clip(np.round(level[kept]), 1, 5).astype(np.int32)),
+        }))
+    return pa.concat_tables(frames)

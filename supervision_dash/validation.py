@@ -3,9 +3,10 @@
 All checks run inside DuckDB over the staged tables: the reader's rejected lines (a value that
 does not parse, a line of the wrong shape, bytes that are not UTF-8), then one pass per table
 for the row rules (required, allowed values, ranges, dates inside the accepted span, ordering,
-NUL bytes, time zones, identifier-shaped values), then uniqueness and the references between
-tables. A rule reports how many lines broke it and the first few. No message ever carries a
-value from the extract: DuckDB's own error messages may quote one, so they are never shown.
+two columns that must differ, NUL bytes, time zones, identifier-shaped values), then uniqueness
+and the references between tables. A rule reports how many lines broke it and the first few. No
+message ever carries a value from the extract: DuckDB's own error messages may quote one, so
+they are never shown.
 """
 
 from __future__ import annotations
@@ -43,12 +44,13 @@ EARLIEST_DATE = dt.date(1900, 1, 1)
 STOPPING_ERRORS = (duckdb.InterruptException, duckdb.IOException, duckdb.OutOfMemoryException)
 
 
-def latest_date(today: dt.date) -> dt.date:
-    """The last date an extract may hold: one year after the day of validation."""
+def latest_date(today: dt.date, years: int = 1) -> dt.date:
+    """The last date a column may hold: one year (or the column's ``years_ahead``) after the
+    day of validation."""
     try:
-        return today.replace(year=today.year + 1)
+        return today.replace(year=today.year + years)
     except ValueError:  # 29 February
-        return today.replace(year=today.year + 1, day=28)
+        return today.replace(year=today.year + years, day=28)
 
 
 class ExtractError(Exception):
@@ -74,7 +76,7 @@ def validate(path: str | Path, today: dt.date | None = None) -> Report:
 def stage_and_check(folder: Path, con: duckdb.DuckDBPyConnection, progress=None,
                     today: dt.date | None = None) -> tuple[Report, dict[str, StagedTable]]:
     """Stage every table of the extract into ``con`` and check it; the loader reuses both."""
-    latest = latest_date(today or dt.date.today())
+    today = today or dt.date.today()
     try:
         con.execute("SET enable_progress_bar = false")
     except duckdb.Error:  # in Jupyter without ipywidgets DuckDB refuses to touch the setting
@@ -110,7 +112,7 @@ def stage_and_check(folder: Path, con: duckdb.DuckDBPyConnection, progress=None,
         if progress:
             progress(f"checking {name} ({staged_table.rows:,} rows)")
         with _unreadable_values(report, name):
-            _check_table(con, TABLES[name], staged_table, report, latest)
+            _check_table(con, TABLES[name], staged_table, report, today)
     if progress:
         progress("checking references between tables")
     for name, staged_table in staged.items():
@@ -244,7 +246,7 @@ def _header_locations(staged: StagedTable) -> dict:
 
 
 def _check_table(con, table: Table, staged: StagedTable, report: Report,
-                 latest: dt.date) -> None:
+                 today: dt.date) -> None:
     for extra in staged.extras:
         kind = identifiers.identifier_column_kind(extra)
         if kind:
@@ -263,7 +265,7 @@ def _check_table(con, table: Table, staged: StagedTable, report: Report,
     checks: list[tuple[str, str, str, str]] = []  # (column, rule, message, SQL true when bad)
     for column in table.columns:
         if column.name in staged.columns:
-            checks.extend(_row_checks(table, staged, column, params, latest))
+            checks.extend(_row_checks(table, staged, column, params, today))
     for extra in staged.extras:
         if staged.source_types[extra] != "VARCHAR":
             continue
@@ -306,7 +308,7 @@ def _text_kind(table: Table, column: str) -> str:
 
 
 def _row_checks(table: Table, staged: StagedTable, column: Column, params: Params,
-                latest: dt.date):
+                today: dt.date):
     """(column, rule, message, SQL true on a bad row) for one column's row rules."""
     source = staged.column_sql(column.name)
     typed = typed_sql(staged, column, params)
@@ -328,11 +330,13 @@ def _row_checks(table: Table, staged: StagedTable, column: Column, params: Param
         yield (name, "type", TYPE_MESSAGES[column.type],
                f"{source} IS NOT NULL AND {typed} IS NULL AND NOT {zoned}")
     if column.type in ("date", "timestamp"):
+        latest = latest_date(today, column.years_ahead)
         earliest, after = EARLIEST_DATE, latest + dt.timedelta(days=1)
         if column.type == "timestamp":
             earliest, after = (dt.datetime.combine(day, dt.time()) for day in (earliest, after))
+        ahead = "a year" if column.years_ahead == 1 else f"{column.years_ahead} years"
         yield (name, "date range", f"before {EARLIEST_DATE} or after {latest} (dates are "
-                                   "accepted up to a year after the day of validation)",
+                                   f"accepted up to {ahead} after the day of validation)",
                f"{typed} < {params(earliest)} OR {typed} >= {params(after)}")
     if column.minimum is not None or column.maximum is not None:
         low = column.minimum if column.minimum is not None else float("-inf")
@@ -348,6 +352,10 @@ def _row_checks(table: Table, staged: StagedTable, column: Column, params: Param
     if column.not_before and column.not_before in staged.columns:
         earlier = typed_sql(staged, table.column(column.not_before), params)
         yield name, "order", f"must not be before {column.not_before}", f"{typed} < {earlier}"
+    if column.differs_from and column.differs_from in staged.columns:
+        other = typed_sql(staged, table.column(column.differs_from), params)
+        yield (name, "different", f"must not be the same as {column.differs_from}",
+               f"{typed} = {other}")
     # A reference's values are keys of the table it points to, which is scanned itself; only
     # its broken references are scanned here (in _check_references).
     if column.type == "text" and not column.allowed and not column.references:

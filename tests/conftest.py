@@ -58,10 +58,25 @@ participant_id,goal_id,domain,set_on,achieved_on
 0001,G1,housing,2024-03-10,2024-05-01
 0001,G2,employment,2024-03-10,
 """
+FEEDBACK = """\
+participant_id,peer_id,surveyed_on,item,score
+0001,PR1,2024-05-01,useful,5
+0003,,2024-05-02,safe,3
+"""
+TRAINING = """\
+peer_id,course,completed_on,expires_on
+PR1,Safety planning,2023-06-01,2025-06-01
+PR2,Ethics and confidentiality,2023-04-01,2024-04-01
+"""
+MENTORING = """\
+mentor_peer_id,mentee_peer_id,started_on,ended_on
+PR1,PR2,2024-02-01,
+"""
 BASE = {
     "peers": PEERS, "participants": PARTICIPANTS, "contacts": CONTACTS, "outcomes": OUTCOMES,
     "fidelity": FIDELITY, "supervision": SUPERVISION, "admissions": ADMISSIONS,
-    "appointments": APPOINTMENTS, "goals": GOALS,
+    "appointments": APPOINTMENTS, "goals": GOALS, "feedback": FEEDBACK, "training": TRAINING,
+    "mentoring": MENTORING,
 }
 
 

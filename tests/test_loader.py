@@ -75,6 +75,31 @@ def test_an_absent_optional_table_exists_empty(make_extract, tmp_path):
     assert _rows(database, "SELECT count(*) FROM fidelity") == [(0,)]
 
 
+def test_feedback_training_and_mentoring_load_typed_or_empty_and_recorded_absent(
+        make_extract, tmp_path):
+    """With the tables: typed as the contract says (BASE has 2 answers, 2 courses, 1 pairing,
+    PR2's course expiring on 2024-04-01, the pairing with no end). Without them: created empty
+    with the same columns, and recorded absent."""
+    present, absent = tmp_path / "present.duckdb", tmp_path / "absent.duckdb"
+    load(make_extract(), present)
+    assert _rows(present, "SELECT count(*), sum(score) FROM feedback") == [(2, 8)]
+    assert _rows(present, "SELECT max(expires_on) FROM training WHERE peer_id = 'PR2'") == [
+        (dt.date(2024, 4, 1),)]
+    assert _rows(present, "SELECT mentor_peer_id, mentee_peer_id, ended_on FROM mentoring") == [
+        ("PR1", "PR2", None)]
+    load(make_extract(feedback=None, training=None, mentoring=None), absent)
+    for database in (present, absent):
+        assert _rows(database, "SELECT table_name, data_type FROM duckdb_columns() WHERE "
+                               "column_name IN ('score', 'expires_on', 'started_on') AND "
+                               "table_name IN ('feedback', 'training', 'mentoring') "
+                               "ORDER BY table_name") == [
+            ("feedback", "INTEGER"), ("mentoring", "DATE"), ("training", "DATE")]
+    assert _rows(absent, "SELECT table_name, present, row_count FROM extract_tables WHERE "
+                         "table_name IN ('feedback', 'training', 'mentoring') "
+                         "ORDER BY table_name") == [
+        ("feedback", False, 0), ("mentoring", False, 0), ("training", False, 0)]
+
+
 def _folder_listing(folder):
     return sorted(path.name for path in folder.iterdir())
 

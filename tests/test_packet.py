@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import sys
 import pytest
 
 from supervision_dash.packet import weekly_packet
+from tests.conftest import csv
 from tests.test_views import CONTACTS, PARTICIPANTS, PEERS
 
 
@@ -94,3 +96,42 @@ def test_the_packet_prints_to_pdf(warehouse, tmp_path):
     pdf = print_pdf(html, tmp_path / "p.pdf")
     assert pdf.read_bytes()[:5] == b"%PDF-"
     assert pdf.stat().st_size > 5000
+
+
+def test_the_packet_prompts_training_due_before_the_next_meeting_and_new_peers_alone(
+        warehouse_of):
+    """Week ending Sun 2024-06-30; the next meeting is a week on, 07-07. PR1's Ethics expired
+    on 06-20 (10 days before) and Safety planning expires on 07-07 (7 days after): both
+    listed. PR2's course expiring on 06-30 expired that day: listed; De-escalation on 07-08
+    (8 days after) waits for next week's packet. PR2, hired 05-01 (60 days before), has no
+    mentor: a prompt; PR1, hired long ago, needs none."""
+    peers = csv("peer_id,site,supervisor_id,hired_on", "PR1,North,SV1,2019-01-01",
+                "PR2,North,SV1,2024-05-01", "PR3,South,SV2,2024-05-01")
+    training = csv("peer_id,course,completed_on,expires_on",
+                   "PR1,Ethics and confidentiality,2023-06-20,2024-06-20",
+                   "PR1,Safety planning,2022-07-07,2024-07-07",
+                   "PR2,Ethics and confidentiality,2023-06-30,2024-06-30",
+                   "PR2,De-escalation,2023-07-08,2024-07-08",
+                   "PR3,Safety planning,2023-06-01,2024-06-01")  # SV2's: not in SV1's packet
+    mentoring = csv("mentor_peer_id,mentee_peer_id,started_on,ended_on",
+                    "PR1,PR3,2024-05-10,")
+    packet = weekly_packet(warehouse_of(peers=peers, participants=PARTICIPANTS,
+                                        contacts=CONTACTS, training=training,
+                                        mentoring=mentoring), "SV1", dt.date(2024, 6, 30))
+    section = html.unescape(packet.split("<h2>Training and mentoring</h2>")[1])
+    assert "before the next meeting (by Sun 07 Jul 2024)" in section
+    listed = re.findall(r"<tr><td>(PR\d)</td><td>([^<]+)</td><td>([\d-]+)</td><td>([^<]+)</td>",
+                        section)
+    assert listed == [
+        ("PR1", "Ethics and confidentiality", "2024-06-20",
+         "expired 10 days before the week's end"),
+        ("PR1", "Safety planning", "2024-07-07", "expires 7 days after the week's end"),
+        ("PR2", "Ethics and confidentiality", "2024-06-30", "expired on the week's last day")]
+    assert "De-escalation" not in section and "PR3" not in section
+    assert re.search(r"<tr><td>PR2</td><td>2024-05-01</td><td class=\"n\">60</td></tr>", section)
+
+
+def test_without_training_or_mentoring_extracts_the_packet_says_so(warehouse):
+    section = weekly_packet(warehouse, "SV1", dt.date(2024, 6, 30)).split(
+        "<h2>Training and mentoring</h2>")[1]
+    assert "No training extract loaded." in section and "No mentoring extract loaded." in section

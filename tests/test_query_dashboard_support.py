@@ -116,27 +116,30 @@ def _columns(warehouse, name):
 
 # ---------------------------------------------------------------- weekly_review
 
+# This extract has no training or mentoring table: the card's courses (all, expired,
+# expiring), mentor, months paired, mentees and needs_mentor are all empty.
+NO_DEVELOPMENT = (None,) * 7
 REVIEW = {
     # peer: site, supervisor, active, capacity, utilization,
     #   contacts_7d, prior contacts/week, hours_7d, prior hours/week, not seen,
     #   urgent, review, supervisor fidelity and day, self fidelity and day,
-    #   last supervised, days since, overdue
+    #   last supervised, days since, overdue, then NO_DEVELOPMENT
     # PR1: active A1, A2, A4 (A3 discharged on as_of) = 3 of 2 → 1.5. This week K1, K3, K4, K5,
     # K10 = 5 contacts; hours 60 + 20 + 90 (G1 once) + 30 = 200 min = 3.33. Prior weeks: K2 →
     # 1/4 = 0.25 a week, 36 min / 60 / 4 = 0.15 h. Not seen: A4. Flags: K10 money (urgent); K3
     # after hours and over capacity (review) — K2's after-hours flag is on 06-23, last week.
     "PR1": ("North", "SV1", 3, 2, 1.5, 5, 0.25, 3.33, 0.15, 1, 1, 2,
-            3.75, "2024-05-01", 4.5, "2024-06-15", "2024-06-20", 10, False),
+            3.75, "2024-05-01", 4.5, "2024-06-15", "2024-06-20", 10, False) + NO_DEVELOPMENT,
     # PR2: active A5, A8, A9 (A6 not yet) = 3 of 12 → 0.25. No contact this week; prior weeks
     # K11 → 0.25 a week, 24 / 60 / 4 = 0.1 h. Not seen: A5 (March), A9 (05-31); A8 was seen by
     # PR3. Flags: supervision gap (last session 06-10). Only a self-rating.
     "PR2": ("North", "SV1", 3, 12, 0.25, 0, 0.25, 0.0, 0.1, 2, 0, 1,
-            None, None, 3.5, "2024-04-01", "2024-06-10", 20, True),
+            None, None, 3.5, "2024-04-01", "2024-06-10", 20, True) + NO_DEVELOPMENT,
     # PR3: active A10 = 1 of 3 → 0.333. This week K7, K9: 40 + 30 = 70 min = 1.17 h; prior K8,
     # K12: 2/4 = 0.5 a week, 60 / 60 / 4 = 0.25 h. Flags: K9 unescalated (urgent); K9 after
     # hours, K7 after A7's discharge, supervision gap (review). Never rated, never supervised.
     "PR3": ("South", "SV2", 1, 3, 0.333, 2, 0.5, 1.17, 0.25, 0, 1, 3,
-            None, None, None, None, None, None, True),
+            None, None, None, None, None, None, True) + NO_DEVELOPMENT,
 }
 
 
@@ -206,7 +209,8 @@ def test_weekly_review_without_fidelity_or_supervision(warehouse_of):
     Without a supervision extract no supervision gap is flagged either."""
     warehouse = warehouse_of(peers=PEERS, participants=PARTICIPANTS, contacts=CONTACTS)
     frame = warehouse.query("weekly_review", as_of=AS_OF)
-    assert frame.attrs["notes"] == ["no fidelity extract loaded", "no supervision extract loaded"]
+    assert frame.attrs["notes"] == ["no fidelity extract loaded", "no supervision extract loaded",
+                                    "no training extract loaded", "no mentoring extract loaded"]
     rows = _by_first(frame, ["peer_id", "urgent_flags", "review_flags", "fidelity_supervisor",
                              "fidelity_self", "last_supervised_on", "supervision_overdue"])
     assert rows == {"PR1": (1, 2, None, None, None, None),

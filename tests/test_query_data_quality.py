@@ -37,7 +37,7 @@ def test_data_quality_by_hand(warehouse_of):
     rows = frame.set_index("table_name")
     assert list(frame["table_name"]) == [
         "peers", "participants", "contacts", "outcomes", "fidelity", "supervision",
-        "admissions", "appointments", "goals"]
+        "admissions", "appointments", "goals", "feedback", "training", "mentoring"]
     # the day of the load, not the day the assertion runs: a test across midnight still holds
     loaded_on = pd.Timestamp(warehouse.load_info["loaded_at"]).date()
 
@@ -81,3 +81,18 @@ def test_the_query_reads_every_contract_table():
     tree = sqlglot.parse_one(Catalogue([builtin_folder()])["data_quality"].sql, dialect="duckdb")
     read = {table.name for table in tree.find_all(exp.Table)}
     assert set(TABLES) <= read
+
+
+def test_a_course_expiring_after_the_load_is_in_range_but_one_completed_after_it_is_not(
+        warehouse_of):
+    """A course expires ahead by nature: PR1's expiry four years on is in range. PR2's
+    completion 30 days after today is a typing error: one row out of range."""
+    today = dt.date.today()
+    training = csv("peer_id,course,completed_on,expires_on",
+                   f"PR1,Safety planning,2023-06-01,{today.replace(year=today.year + 4, day=1)}",
+                   f"PR2,Safety planning,{today + dt.timedelta(days=30)},")
+    frame = warehouse_of(peers=PEERS, participants=PARTICIPANTS, contacts=CONTACTS,
+                         training=training).query("data_quality").set_index("table_name")
+    assert frame.loc["training", "row_count"] == 2
+    assert frame.loc["training", "rows_outside_range"] == 1
+    assert frame.loc["training", "optional_nulls"] == "expires_on 50.0%"

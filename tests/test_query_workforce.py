@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import math
+import pandas as pd
 
 from supervision_dash.settings import Settings
 from tests.conftest import csv
@@ -51,7 +51,7 @@ def test_workforce_by_hand(warehouse_of):
     assert south.utilization == round(1 / 12, 3)
     assert (south.peers_over_capacity, south.peers_overdue_supervision) == (0, 1)
     assert (south.peers_rated, south.peers_meeting_standard) == (0, 0)
-    assert math.isnan(south.mean_fidelity)
+    assert pd.isna(south.mean_fidelity)  # missing (NaN, or NA beside nullable columns)
 
 
 def test_workforce_scope_and_no_supervision_extract(warehouse_of):

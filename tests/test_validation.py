@@ -92,6 +92,21 @@ RULE_CASES = [
      "order", "escalated_at", 4),
     ("admissions", 2, "0002,2024-01-10,2024-01-09", "order", "discharged_on", 2),
     ("goals", 2, "0001,G1,housing,2024-03-10,2024-03-09", "order", "achieved_on", 2),
+    # participant voice and workforce development
+    ("feedback", 2, "0001,PR1,,useful,5", "required", "surveyed_on", 2),
+    ("feedback", 2, "0001,PR1,2024-05-01,helpful,5", "allowed values", "item", 2),
+    ("feedback", 3, "0003,,2024-05-02,safe,0", "range", "score", 3),
+    ("feedback", 2, "0001,PR1,2024-05-01,useful,4.5", "type", "score", 2),
+    ("feedback", 2, "0009,PR1,2024-05-01,useful,5", "reference", "participant_id", 2),
+    ("feedback", 3, "0003,PR9,2024-05-02,safe,3", "reference", "peer_id", 3),
+    ("training", 3, "PR2,,2023-04-01,2024-04-01", "required", "course", 3),
+    ("training", 2, "PR1,Safety planning,2023-06-01,2023-05-31", "order", "expires_on", 2),
+    ("training", 3, "PR8,Ethics and confidentiality,2023-04-01,2024-04-01", "reference",
+     "peer_id", 3),
+    ("mentoring", 2, "PR1,PR1,2024-02-01,", "different", "mentee_peer_id", 2),
+    ("mentoring", 2, "PR1,PR2,2024-02-01,2024-01-31", "order", "ended_on", 2),
+    ("mentoring", 2, "PR1,PR5,2024-02-01,", "reference", "mentee_peer_id", 2),
+    ("mentoring", 2, "PR1,PR2,,", "required", "started_on", 2),
     # a line of the wrong shape
     ("contacts", 3, "C2,0002,PR1,2024-05-07 10:30,20,phone,virtual,,,,,,surplus", "structure",
      None, 3),
@@ -134,8 +149,50 @@ def test_missing_required_table(make_extract):
 
 def test_optional_tables_may_be_absent(make_extract):
     report = validate(make_extract(outcomes=None, fidelity=None, supervision=None,
-                                   admissions=None, appointments=None, goals=None))
+                                   admissions=None, appointments=None, goals=None,
+                                   feedback=None, training=None, mentoring=None))
     assert report.ok, str(report)
+
+
+def test_a_mentor_and_mentee_must_differ_on_every_line_that_names_one_peer_twice(make_extract):
+    """Lines 3 and 5 pair a peer with themself; lines 2 and 4 pair two peers (each way round);
+    the report names the rule once, with both lines."""
+    mentoring = ("mentor_peer_id,mentee_peer_id,started_on,ended_on\n"
+                 "PR1,PR2,2024-02-01,\nPR2,PR2,2024-02-01,\nPR2,PR1,2024-03-01,2024-04-01\n"
+                 "PR1,PR1,2024-03-01,\n")
+    report = validate(make_extract(mentoring=mentoring))
+    [problem] = problems(report, rule="different")
+    assert (problem.table, problem.column, problem.locations, problem.count) == (
+        "mentoring", "mentee_peer_id", [3, 5], 2)
+    assert problem.message == "must not be the same as mentor_peer_id"
+
+
+def test_a_course_expiry_may_lie_five_years_ahead(make_extract):
+    """Validated on 2026-11-30: an expiry on 2031-11-30 (five years on) passes, 2031-12-01 does
+    not; a completion date keeps the one-year limit (2027-12-01 fails on line 3)."""
+    import datetime as dt
+
+    training = ("peer_id,course,completed_on,expires_on\n"
+                "PR1,Safety planning,2026-10-01,2031-11-30\n"
+                "PR2,Safety planning,2027-12-01,2031-12-01\n")
+    report = validate(make_extract(training=training), today=dt.date(2026, 11, 30))
+    found = {(p.column, tuple(p.locations)) for p in problems(report, rule="date range")}
+    assert found == {("completed_on", (3,)), ("expires_on", (3,))}
+    [expiry] = problems(report, rule="date range", column="expires_on")
+    assert "after 2031-11-30 (dates are accepted up to 5 years after the day" in expiry.message
+
+
+def test_a_course_named_like_an_identifier_is_refused_without_the_value(make_extract):
+    """The identifier guard reads free text such as a course name: line 3 holds an email
+    address, line 2 a phone number; neither value appears in the report."""
+    training = ("peer_id,course,completed_on,expires_on\n"
+                "PR1,call 555-867-5309,2023-06-01,\nPR2,jane.doe@example.org,2023-04-01,\n")
+    report = validate(make_extract(training=training))
+    found = {(p.column, p.message.split(";")[0], tuple(p.locations))
+             for p in problems(report, rule="identifier value", table="training")}
+    assert found == {("course", "a value looks like a phone number", (2,)),
+                     ("course", "a value looks like an email address", (3,))}
+    assert "jane.doe" not in str(report) and "867" not in str(report)
 
 
 def test_missing_required_column(make_extract):

@@ -18,7 +18,7 @@ from panel.models.tabulator import DataTabulator
 from supervision_dash.state import ALL, ReviewState
 from supervision_dash.views import (
     PAGES, CaseloadView, DataQualityView, EngagementView, FidelityView, FlagsView, OutcomesView,
-    WeeklyReview,
+    VoiceView, WeeklyReview,
 )
 from tests.conftest import BASE, csv, plain
 
@@ -305,8 +305,8 @@ def by_site(screen: Screen) -> dict:
 def test_the_data_quality_page_lists_the_tables_and_what_is_absent(warehouse):
     screen = on_screen(DataQualityView(ReviewState(warehouse)))
     assert "Last contact: Sun 30 Jun 2024." in screen.text
-    assert ("Tables not in this extract: outcomes, supervision, admissions, appointments, goals."
-            in screen.text)
+    assert ("Tables not in this extract: outcomes, supervision, admissions, appointments, goals, "
+            "feedback, training, mentoring." in screen.text)
     assert "The load recorded no warnings." in screen.text
     [tables] = screen.tables
     rows = dict(zip(tables["table_name"], tables["row_count"], strict=True))
@@ -326,8 +326,9 @@ ONLY_REQUIRED = {
     OutcomesView: ["No outcomes extract loaded.", "No admissions extract loaded.",
                    "No appointments extract loaded.", "No goals extract loaded."],
     EngagementView: ["<h2>Equity</h2>"],
+    VoiceView: ["No feedback extract loaded."],
     DataQualityView: ["Tables not in this extract: outcomes, fidelity, supervision, admissions, "
-                      "appointments, goals."],
+                      "appointments, goals, feedback, training, mentoring."],
 }
 
 
@@ -398,3 +399,162 @@ def test_a_view_is_marked_ready_only_while_it_shows_the_current_filters(warehous
     # SV1's week: K2 (PR2, urgent), K4 and K1 after hours and PR1 over capacity (review)
     assert view.table.frame["rule"].tolist() == [
         "unescalated_safety", "after_hours", "over_capacity", "after_hours"]
+
+
+# --- participant voice, training and mentoring ------------------------------------------------
+
+# SV1's peers on 2024-06-30 (the warning window 07-01 … 08-29, new peers hired from 01-03):
+# PR1 has Ethics expired on 06-20 and Safety planning expiring on 07-15, mentors PR2, and was
+# hired long ago; PR2, hired 2024-03-01, is mentored by PR1 since 03-10 (3 whole months on
+# 06-30), with one current course; PR3 (SV2), hired 2024-05-01, has no course and no mentor.
+TRAINING = csv("peer_id,course,completed_on,expires_on",
+               "PR1,Ethics and confidentiality,2023-06-20,2024-06-20",
+               "PR1,Safety planning,2022-07-15,2024-07-15",
+               "PR2,Safety planning,2024-03-05,2026-03-05")
+MENTORING = csv("mentor_peer_id,mentee_peer_id,started_on,ended_on", "PR1,PR2,2024-03-10,")
+HIRED_PEERS = csv(
+    "peer_id,site,supervisor_id,caseload_capacity,languages,hired_on",
+    "PR1,North,SV1,2,en,2019-01-01",
+    "PR2,North,SV1,12,en;es,2024-03-01",
+    "PR3,South,SV2,12,en,2024-05-01",
+)
+
+
+@pytest.fixture
+def developing(warehouse_of):
+    return warehouse_of(peers=HIRED_PEERS, participants=PARTICIPANTS, contacts=CONTACTS,
+                        training=TRAINING, mentoring=MENTORING)
+
+
+def test_the_cards_carry_a_line_for_training_and_one_for_mentoring(developing):
+    view = WeeklyReview(ReviewState(developing, supervisor_id="SV1"))
+    pr1, pr2 = view.cards.object.split('<div class="sd-card"')[1:]
+    assert ('<div class="sd-line sd-training">Training: <b>1 expired</b> · 1 due in 60 '
+            'days</div>') in pr1
+    assert '<div class="sd-line sd-mentoring">Mentoring: mentee PR2</div>' in pr1
+    assert "Training: all 1 current" in pr2
+    assert "Mentoring: mentor PR1 (3 mo)" in pr2
+    state = ReviewState(developing, supervisor_id="SV2")
+    [pr3] = WeeklyReview(state).cards.object.split('<div class="sd-card"')[1:]
+    assert "Training: none recorded" in pr3
+    assert "Mentoring: <b>new peer, no mentor yet</b>" in pr3
+
+
+def test_without_training_or_mentoring_extracts_the_cards_have_no_such_line(warehouse):
+    cards = WeeklyReview(ReviewState(warehouse, supervisor_id="SV1")).cards.object
+    assert "Training:" not in cards and "Mentoring:" not in cards
+
+
+def test_the_caseload_table_shows_training_and_mentoring(developing):
+    screen = on_screen(CaseloadView(ReviewState(developing, supervisor_id="SV1")))
+    caseload = screen.tables[0]
+    assert caseload["peer_id"] == ["PR1", "PR2"]
+    assert caseload["courses_expired"] == [1, 0] and caseload["courses_expiring"] == [1, 0]
+    assert caseload["mentor_peer_id"] == [None, "PR1"] and caseload["mentees"] == ["PR2", None]
+    assert caseload["needs_mentor"] == [False, False]
+
+
+def test_the_caseload_table_leaves_out_what_the_extract_lacks(warehouse):
+    frame = CaseloadView(ReviewState(warehouse)).table.frame
+    assert not {"courses_expired", "mentor_peer_id", "needs_mentor"} & set(frame.columns)
+
+
+@pytest.fixture
+def voices(warehouse_of):
+    from tests.test_query_feedback import CONTACTS as SPAN
+    from tests.test_query_feedback import FEEDBACK, PARTICIPANTS as SURVEYED
+    from tests.test_query_feedback import PEERS as SURVEY_PEERS
+
+    return warehouse_of(peers=SURVEY_PEERS, participants=SURVEYED, contacts=SPAN,
+                        feedback=FEEDBACK)
+
+
+def test_the_voice_page_draws_diverging_bars_strengths_on_top(voices):
+    """The scope as a whole (test_query_feedback's program): safe 6 of 6 agree; useful 3 of 6
+    agree and 2 of 6 disagree (33.3%); each labelled with n and the response rate (6 of 11,
+    55%). Hopeful and respected are withheld (1 and 2 respondents): not drawn, but named in
+    the note on few respondents, with safe and useful (6 each)."""
+    screen = on_screen(VoiceView(ReviewState(voices)))
+    [[bars]] = screen.plots
+    drawn = {(item, answer): percent for item, answer, percent in
+             zip(bars["item"], bars["answer"], bars["percent"], strict=True)}
+    assert drawn == {
+        ("Useful (n=6, 55% responded)", "disagree (1-2)"): -33.3,
+        ("Useful (n=6, 55% responded)", "agree (4-5)"): 50.0,
+        ("Safe (n=6, 55% responded)", "disagree (1-2)"): 0.0,
+        ("Safe (n=6, 55% responded)", "agree (4-5)"): 100.0}
+    assert bars["item"][0].startswith("Useful")  # drawn first: at the bottom, strengths on top
+    assert ("Fewer than 10 respondents: Safe (n=6), Useful (n=6), Hopeful (n=1), Respected "
+            "(n=2).") in screen.text
+    assert "where at least 5 participants answered it" in screen.text
+    [table] = screen.tables  # by peer: PR1's three items, PR2's and PR3's one each
+    assert table["peer_id"] == ["PR1", "PR1", "PR1", "PR2", "PR3"]
+    assert table["item"] == ["safe", "useful", "respected", "hopeful", "safe"]
+
+
+def test_the_voice_table_follows_its_grouping_and_the_sidebar(voices):
+    state = ReviewState(voices)
+    view = VoiceView(state)
+    view.group.value = "site"
+    assert list(view.table.frame["site"]) == ["North"] * 4 + ["South"]
+    state.site = "South"  # the chart is then South's: one item, withheld, so no bar
+    assert not view.chart.visible
+    assert "Fewer than 10 respondents: Safe (n=1)." in view.few.object
+    assert list(view.table.frame["item"]) == ["safe"]
+
+
+def test_the_leadership_voice_page_shows_the_program_and_sites_suppressed(warehouse_of):
+    """test_query_feedback's larger program: the program row and North's and South's, counts
+    under 11 written <11, hidden figures n/s; no peer's row."""
+    from supervision_dash.state import ProgramState
+    from supervision_dash.views.voice import ProgramVoiceView
+    from tests.test_query_feedback import BIG_FEEDBACK, BIG_PARTICIPANTS
+    from tests.test_query_feedback import PEERS as SURVEY_PEERS
+
+    warehouse = warehouse_of(peers=SURVEY_PEERS, participants=BIG_PARTICIPANTS,
+                             contacts=csv("contact_id,participant_id,peer_id,started_at,"
+                                          "duration_min,mode", "K1,N01,PR1,2024-06-30 10:00,30,"
+                                          "phone"),
+                             feedback=BIG_FEEDBACK, role="leadership")
+    screen = on_screen(ProgramVoiceView(ProgramState(warehouse)))
+    [table] = screen.tables
+    assert table["site"] == [None, "North", "South"]
+    assert table["respondents"] == [25, 12, 13]
+    assert table["agreeing"] == ["n/s", "<11", "n/s"]
+    assert table["disagreeing"] == ["<11", "<11", "n/s"]
+    assert "peer_id" not in table
+    assert "Counts of participants from 1 to 10 show as &lt;11" in screen.text
+    assert screen.plots == []  # every share agreeing is hidden: nothing to draw
+
+
+def test_the_workforce_page_counts_training_and_mentoring_per_site(developing):
+    """North: PR1 with a course expired and one expiring; PR2 new, mentored. South: PR3 new
+    without a mentor."""
+    from supervision_dash.views.workforce import WorkforceView
+
+    screen = on_screen(WorkforceView(ReviewState(developing)))
+    workforce = screen.tables[0]
+    assert workforce["peers_training_expired"] == [1, 0]
+    assert workforce["new_peers_without_mentor"] == [0, 1]
+    [bars] = [glyph for plot in screen.plots for glyph in plot if "what" in glyph]
+    counted = {(site, what): peers for site, what, peers in
+               zip(bars["site"], bars["what"], bars["peers"], strict=True)}
+    assert counted == {
+        ("North", "with a course expired"): 1, ("South", "with a course expired"): 0,
+        ("North", "with a course expiring soon"): 1, ("South", "with a course expiring soon"): 0,
+        ("North", "new, without a mentor"): 0, ("South", "new, without a mentor"): 1}
+    assert "within 60 days; peers hired in the last 180 days" in screen.text
+
+
+def test_the_voice_page_widens_its_window(voices):
+    """Over the 365 days ending 06-30, A6's answer of 04-01 counts: useful 1, 4, 3, 2, 5, 5
+    and B2's 5: 4 of 7 agree (57.1%), 2 disagree (28.6%); A7, discharged on 04-02, was active
+    in the window: 12 participants, 7 of them (58%) answered."""
+    view = VoiceView(ReviewState(voices))
+    view.window.value = 365
+    [[bars]] = on_screen(view).plots
+    useful = {answer: percent for item, answer, percent in
+              zip(bars["item"], bars["answer"], bars["percent"], strict=True)
+              if item == "Useful (n=7, 58% responded)"}
+    assert useful == {"disagree (1-2)": -28.6, "agree (4-5)": 57.1}
+    assert "Survey answers of the 365 days Sun 02 Jul 2023 – Sun 30 Jun 2024" in view.intro.object

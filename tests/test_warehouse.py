@@ -77,14 +77,27 @@ def _every_scoped_query():
     return [name for name in catalogue if "peer_id" in catalogue.parameters(name)]
 
 
+# Columns that name a peer other than the row's own (a mentor, mentees): a narrowed handle
+# never names a peer beyond it, where a filter names them all.
+NAMES_OTHER_PEERS = ("mentor_peer_id", "mentees")
+
+
 @pytest.mark.parametrize("name", _every_scoped_query())
 def test_a_scoped_handle_answers_as_the_peer_filter_does(warehouse_of, name):
-    """Narrowed to PR1 by the warehouse, every query gives what peer_id=PR1 gives; the handle
-    shares the connection and the cache, and the cache keeps the two scopes apart."""
+    """Narrowed to PR1 by the warehouse, every query gives what peer_id=PR1 gives, but for the
+    peers beyond the handle it names (BASE's PR1 mentors PR2: the filter names PR2, the handle
+    does not); the handle shares the connection and the cache, and the cache keeps the two
+    scopes apart."""
     warehouse = warehouse_of(**BASE)
     everyone = warehouse.query(name)
     mine = warehouse.scoped(["PR1"])
-    assert mine.query(name).equals(warehouse.query(name, peer_id="PR1"))
+    narrowed, filtered = mine.query(name), warehouse.query(name, peer_id="PR1")
+    others = [column for column in NAMES_OTHER_PEERS if column in filtered.columns]
+    assert narrowed.drop(columns=others).equals(filtered.drop(columns=others))
+    for column in others:
+        assert narrowed[column].isna().all(), column
+    if "mentees" in others:
+        assert filtered["mentees"].tolist() == ["PR2"]
     assert warehouse.query(name).equals(everyone)
 
 

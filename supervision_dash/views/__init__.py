@@ -14,10 +14,11 @@ from .fidelity import FidelityView
 from .flags import FlagsView
 from .outcomes import OutcomesView
 from .quality import DataQualityView
+from .voice import VoiceView
 from .weekly import WeeklyReview
 
 PAGES = (WeeklyReview, CaseloadView, FlagsView, FidelityView, OutcomesView, EngagementView,
-         DataQualityView)
+         VoiceView, DataQualityView)
 
 __all__ = ["PAGES", "CaseloadView", "DataQualityView", "EngagementView", "FidelityView",
-           "FlagsView", "OutcomesView", "WeeklyReview"]
+           "FlagsView", "OutcomesView", "VoiceView", "WeeklyReview"]

@@ -1,9 +1,10 @@
 """Caseload: every peer in scope against capacity, and a drill-down to one peer's participants.
 
-The table sorts by any column and downloads whole; the plot shows utilisation (a bar per peer,
-or the spread of utilisation when there are too many peers for bars); choosing a peer — in the
-list or by clicking a row — lists that peer's active participants by pseudonymous ID, their last
-contact and open flags, the longest unseen first.
+The table sorts by any column and downloads whole, and carries each peer's courses expired or
+expiring and their mentoring when the extract has those tables; the plot shows utilisation (a
+bar per peer, or the spread of utilisation when there are too many peers for bars); choosing a
+peer — in the list or by clicking a row — lists that peer's active participants by pseudonymous
+ID, their last contact and open flags, the longest unseen first.
 """
 
 from __future__ import annotations
@@ -25,7 +26,24 @@ TITLES = {
     "contact_hours_avg_prior_4wk": "Hours/wk (prior 4)", "participants_seen_28d": "Seen (28 d)",
     "new_28d": "New (28 d)",
     "discharged_28d": "Discharged (28 d)",
+    "courses_expired": "Courses expired", "mentor_peer_id": "Mentor", "mentees": "Mentees",
+    "needs_mentor": "Needs a mentor",
 }
+# The training and mentoring columns of peer_development beside each peer's caseload, each set
+# only when the extract has its table.
+DEVELOPMENT = {"training": ["courses_expired", "courses_expiring"],
+               "mentoring": ["mentor_peer_id", "mentees", "needs_mentor"]}
+
+
+def with_development(caseload: pd.DataFrame, development: pd.DataFrame) -> pd.DataFrame:
+    """The caseload with the peer's training and mentoring columns, where the extract has them
+    (the caseload's notes stay, so an empty table still says why)."""
+    notes = development.attrs.get("notes") or []
+    columns = [column for table, names in DEVELOPMENT.items()
+               if f"no {table} extract loaded" not in notes for column in names]
+    merged = caseload.merge(development[["peer_id", *columns]], on="peer_id", how="left")
+    merged.attrs = caseload.attrs
+    return merged
 
 
 def utilisation_plot(caseload) -> hv.Element:
@@ -55,9 +73,11 @@ class CaseloadView(View):
     title = "Caseload"
 
     def _build(self):
-        not_seen = f"Not seen ({self.state.settings.not_seen_days} d)"
-        self.table = Table("caseload", "No peers in this scope.",
-                           titles={**TITLES, "not_seen": not_seen}, frozen_columns=["peer_id"])
+        settings = self.state.settings
+        self.table = Table("caseload", "No peers in this scope.", titles={
+            **TITLES, "not_seen": f"Not seen ({settings.not_seen_days} d)",
+            "courses_expiring": f"Expiring ({settings.training_warning_days} d)"},
+            frozen_columns=["peer_id"])
         self.plot = Chart(sizing_mode="stretch_width", min_height=320)
         self.peer = pn.widgets.Select(label="Drill down to peer", options=[], width=260)
         self.participants = Table("participants", "No active participants.")
@@ -72,7 +92,7 @@ class CaseloadView(View):
             sizing_mode="stretch_width")
 
     def compute(self) -> dict:
-        caseload = self.state.caseload()
+        caseload = with_development(self.state.caseload(), self.state.peer_development())
         peer = self.state.scope["peer_id"] or (
             self.peer.value if self.peer.value in set(caseload["peer_id"]) else None) or (
             caseload["peer_id"].iloc[0] if len(caseload) else None)

@@ -38,6 +38,8 @@ CSS = """
 .sd-card table { border-collapse: collapse; width: 100%; }
 .sd-card td { padding: 2px 0; vertical-align: top; }
 .sd-card td.sd-figure { text-align: right; font-weight: 600; white-space: nowrap; }
+.sd-card .sd-line { margin-top: 4px; white-space: nowrap; overflow: hidden;
+                    text-overflow: ellipsis; }
 .sd-bar { background: #eaeef2; border-radius: 3px; height: 8px; margin: 2px 0 6px 0; }
 .sd-bar > div { height: 8px; border-radius: 3px; }
 .sd-badge { display: inline-block; border-radius: 10px; padding: 0 8px; margin-right: 4px;

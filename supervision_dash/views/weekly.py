@@ -2,8 +2,9 @@
 
 A card per peer — caseload against capacity, this week's contacts and hours against the four
 weeks before, flags by severity, the latest fidelity totals (supervisor and self side by side,
-never averaged), the last supervision, and participants not seen lately — then this week's
-flags to discuss, urgent first, each with its sentence.
+never averaged), the last supervision, participants not seen lately, and a line each for
+training (courses expired or expiring) and mentoring when the extract has those tables — then
+this week's flags to discuss, urgent first, each with its sentence.
 """
 
 from __future__ import annotations
@@ -25,8 +26,38 @@ from .style import (
 MAX_CARDS = 60
 
 
-def peer_card(row, not_seen_days: int) -> str:
-    """One peer's card as HTML: every number in words a supervisor reads aloud."""
+def training_line(row, warning_days: int) -> str:
+    """The card's training line: courses expired and expiring soon, or all current."""
+    expired, expiring, courses = (int(row.courses_expired), int(row.courses_expiring),
+                                  int(row.courses))
+    if expired or expiring:
+        parts = ([f"<b>{expired} expired</b>"] if expired else []) + (
+            [f"{expiring} due in {warning_days} days"] if expiring else [])
+        text = " · ".join(parts)
+    else:
+        text = f"all {courses} current" if courses else "none recorded"
+    return f'<div class="sd-line sd-training">Training: {text}</div>'
+
+
+def mentoring_line(row) -> str:
+    """The card's mentoring line: the mentor and the months paired, the mentees, or — for a
+    new peer without a mentor — the prompt to pair them."""
+    parts = []
+    if pd.notna(row.needs_mentor) and row.needs_mentor:
+        parts.append("<b>new peer, no mentor yet</b>")
+    elif pd.notna(row.months_paired):
+        mentor = escape_html(row.mentor_peer_id) if pd.notna(row.mentor_peer_id) else "paired"
+        parts.append(f"mentor {mentor} ({int(row.months_paired)} mo)")
+    if pd.notna(row.mentees):
+        several = ";" in row.mentees
+        parts.append(f"mentee{'s' if several else ''} {escape_html(row.mentees)}")
+    text = " · ".join(parts) or "no pairing"
+    return f'<div class="sd-line sd-mentoring">Mentoring: {text}</div>'
+
+
+def peer_card(row, not_seen_days: int, development: str = "") -> str:
+    """One peer's card as HTML: every number in words a supervisor reads aloud;
+    ``development`` holds its training and mentoring lines."""
     active, capacity = int(row.active_participants), int(row.caseload_capacity)
     share = active / capacity if capacity else 0
     bar_colour = OKABE_ITO["vermillion"] if share > 1 else OKABE_ITO["blue"]
@@ -60,7 +91,7 @@ def peer_card(row, not_seen_days: int) -> str:
   <div style="margin-top:6px">{flags}</div>
   <div style="margin-top:6px">Fidelity: {fidelity}
     <div class="sd-muted">{rated}</div></div>
-  <div style="margin-top:4px">Last supervision: {supervised} {overdue}</div>
+  <div style="margin-top:4px">Last supervision: {supervised} {overdue}</div>{development}
 </div>"""
 
 
@@ -103,7 +134,13 @@ class WeeklyReview(View):
             f"{int((flags['severity'] == 'review').sum())} review flags</div>")
         shown = peers.head(MAX_CARDS)
         not_seen_days = state.settings.not_seen_days
-        cards = "".join(peer_card(row, not_seen_days) for row in shown.itertuples())
+        warning_days = state.settings.training_warning_days
+        notes = peers.attrs.get("notes") or []
+        trained, mentored = ("no training extract loaded" not in notes,
+                             "no mentoring extract loaded" not in notes)
+        cards = "".join(peer_card(row, not_seen_days, (
+            training_line(row, warning_days) if trained else "")
+            + (mentoring_line(row) if mentored else "")) for row in shown.itertuples())
         if len(peers) > MAX_CARDS:
             cards += (f"<div class='sd-note'>Showing {MAX_CARDS} of {len(peers)} peers: choose "
                       "a supervisor or site to see every card.</div>")

@@ -1,5 +1,6 @@
 """Workforce, for program managers and leadership: each site's peers, caseloads against
-capacity, supervision and fidelity — counted per site, never a peer's own row.
+capacity, supervision, fidelity, training and mentoring — counted per site, never a peer's own
+row.
 
 In the leadership role small counts of participants arrive suppressed (shown "<11"), counts of
 peers as they are (unless the program suppresses staff counts too), and a plot leaves a gap
@@ -40,6 +41,28 @@ def fidelity_bands(distribution: pd.DataFrame) -> hv.Element:
         title="Peers by band of their latest supervisor fidelity total (hidden counts left out)")
 
 
+DEVELOPMENT = {"peers_training_expired": "with a course expired",
+               "peers_training_expiring": "with a course expiring soon",
+               "new_peers_without_mentor": "new, without a mentor"}
+DEVELOPMENT_COLOURS = dict(zip(DEVELOPMENT.values(), (OKABE_ITO["vermillion"],
+                                                      OKABE_ITO["orange"], OKABE_ITO["purple"]),
+                               strict=True))
+
+
+def development_by_site(workforce: pd.DataFrame) -> hv.Element:
+    """Peers per site with a course expired or expiring soon, and new peers without a mentor
+    (a figure the extract cannot give, or hidden, is left out)."""
+    known = [column for column in DEVELOPMENT if workforce[column].notna().any()]
+    data = plottable(workforce[["site", *known]]).melt(
+        id_vars=["site"], var_name="what", value_name="peers").dropna(subset=["peers"])
+    data["what"] = data["what"].map(DEVELOPMENT)
+    return hv.Bars(data, ["site", "what"], "peers").opts(
+        cmap=DEVELOPMENT_COLOURS, responsive=True, height=280,
+        tools=["hover"], xrotation=45 if data["site"].nunique() > 8 else 0, xlabel="Site",
+        ylabel="Peers", legend_position="right",
+        title="Training and mentoring: peers per site (prompts for supervision)")
+
+
 class WorkforceView(View):
     """Site-level caseloads, supervision and fidelity."""
 
@@ -53,9 +76,12 @@ class WorkforceView(View):
         self.table = Table("workforce", "No peers in this scope.")
         self.bands = Chart(sizing_mode="stretch_width")
         self.bands_table = Table("fidelity_distribution", "No supervisor fidelity ratings.")
+        self.development = Chart(sizing_mode="stretch_width")
+        self.development_note = pn.pane.HTML(css_classes=["sd-note"], sizing_mode="stretch_width")
         return pn.Column(self.note, self.placeholder, self.utilisation, self.table,
                          pn.pane.HTML("<h2>Fidelity</h2>"), self.bands, self.bands_table,
-                         sizing_mode="stretch_width")
+                         pn.pane.HTML("<h2>Training and mentoring</h2>"),
+                         self.development_note, self.development, sizing_mode="stretch_width")
 
     def compute(self) -> dict:
         return {"workforce": self.state.workforce(),
@@ -85,3 +111,15 @@ class WorkforceView(View):
         if self.bands.visible:
             self.bands.object = fidelity_bands(bands)
         self.bands_table.show(bands, why_empty(bands, "No supervisor fidelity ratings."))
+        settings = self.state.settings
+        absent = [note for note in workforce.attrs.get("notes") or []
+                  if note in ("no training extract loaded", "no mentoring extract loaded")]
+        self.development_note.object = (
+            f"Per site, in the table above: peers with a course expired on the day, or expiring "
+            f"within {settings.training_warning_days} days; peers hired in the last "
+            f"{settings.new_peer_days} days, and those of them without a mentor. "
+            + " ".join(note.capitalize() + "." for note in absent))
+        self.development.visible = bool(has and workforce[list(DEVELOPMENT)].notna().any()
+                                        .any())
+        if self.development.visible:
+            self.development.object = development_by_site(workforce)

@@ -15,7 +15,7 @@ from tiny_program import ALL_PEERS, PARTICIPANTS
 
 from supervision_dash.catalogue import Catalogue, builtin_folder
 
-LEADERSHIP_TABS = ["Workforce", "Engagement & equity", "Outcomes"]
+LEADERSHIP_TABS = ["Workforce", "Engagement & equity", "Outcomes", "Participant voice"]
 PARTICIPANT_IDS = [line.split(",")[0] for line in PARTICIPANTS.splitlines()[1:]]
 COUNT_COLUMNS = {column.name for spec in Catalogue([builtin_folder()]).values()
                  for column in spec.columns if column.base_kind == "count"}

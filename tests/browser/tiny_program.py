@@ -36,6 +36,22 @@ Flags, the week before (ending Fri 07 Mar 2025):
 
 Supervision: every peer met their supervisor on Mon 3 Mar, so no supervision_gap in either
 week. Concentration never fires: no peer sees four participants.
+
+Training (the warning window: 60 days after Fri 14 Mar, to Tue 13 May 2025):
+    P01  Ethics and confidentiality expired on Mon 10 Mar; Safety planning expires Tue 1 Apr
+    P02  Ethics and confidentiality expires Sun 1 Jun: current
+    P03  De-escalation expires Thu 20 Mar (6 days on, before the next meeting)
+    the others: none recorded
+Mentoring: P01 has mentored P03 since Mon 5 Feb 2024 (13 whole months on 14 Mar 2025); P04
+mentored P05 from March to September 2024. Nobody was hired in the 180 days before: no prompt.
+
+Participant feedback (the 90 days Sun 15 Dec 2024 – Fri 14 Mar 2025; every participant active):
+    useful  A01 5, A02 4, B01 4, B02 2, B03 5, C01 3 (about their peers): North 4 of 6 agree
+    safe    the same six, all 5: North 6 of 6
+    hopeful C02 4, naming no peer: North and the program only
+    respected  F06 … F17, all 5, about their peers: South 12 of 12
+No peer has 5 respondents, so no peer's answers show; SV1's scope (North's 7 participants) shows
+safe and useful, 6 of 7 responding (86%).
 """
 
 from __future__ import annotations
@@ -140,8 +156,32 @@ SUPERVISION = csv(
     *[f"P{number:02d},{'SV1' if number <= 3 else 'SV2' if number <= 5 else 'SV3'},"
       "2025-03-03,60,individual" for number in range(1, 18)],
 )
+TRAINING = csv(
+    "peer_id,course,completed_on,expires_on",
+    "P01,Ethics and confidentiality,2024-03-10,2025-03-10",
+    "P01,Safety planning,2023-04-01,2025-04-01",
+    "P02,Ethics and confidentiality,2024-06-01,2025-06-01",
+    "P03,De-escalation,2024-03-20,2025-03-20",
+)
+MENTORING = csv(
+    "mentor_peer_id,mentee_peer_id,started_on,ended_on",
+    "P01,P03,2024-02-05,",
+    "P04,P05,2024-03-01,2024-09-01",
+)
+FEEDBACK = csv(
+    "participant_id,peer_id,surveyed_on,item,score",
+    *[f"{who},{peer},2025-02-10,useful,{score}" for who, peer, score in (
+        ("A01", "P01", 5), ("A02", "P01", 4), ("B01", "P02", 4), ("B02", "P02", 2),
+        ("B03", "P02", 5), ("C01", "P03", 3))],
+    *[f"{who},{peer},2025-02-10,safe,5" for who, peer in (
+        ("A01", "P01"), ("A02", "P01"), ("B01", "P02"), ("B02", "P02"), ("B03", "P02"),
+        ("C01", "P03"))],
+    "C02,,2025-02-11,hopeful,4",
+    *[f"F{peer[1:]},{peer},2025-02-12,respected,5" for peer in SV3_PEERS],
+)
 TINY = {"peers": PEERS, "participants": PARTICIPANTS, "contacts": CONTACTS,
-        "outcomes": OUTCOMES, "fidelity": FIDELITY, "supervision": SUPERVISION}
+        "outcomes": OUTCOMES, "fidelity": FIDELITY, "supervision": SUPERVISION,
+        "training": TRAINING, "mentoring": MENTORING, "feedback": FEEDBACK}
 
 # What the pages should show, worked out by hand above: (urgent, review) per peer.
 LAST_DAY_LABEL = "Fri 14 Mar 2025"
